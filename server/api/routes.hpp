@@ -1,0 +1,15 @@
+#pragma once
+
+namespace plenary::http {
+class Router;
+}
+
+namespace plenary::api {
+
+// Declares every route of the HTTP API on `router`.
+void add_routes(http::Router& router);
+
+void add_ops_routes(http::Router& router);
+void add_auth_routes(http::Router& router);
+
+}  // namespace plenary::api

@@ -1,0 +1,211 @@
+#include "app/application.hpp"
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "api/routes.hpp"
+#include "app/services.hpp"
+#include "auth/auth_service.hpp"
+#include "auth/login_throttle.hpp"
+#include "db/database.hpp"
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+#include "net/http_server.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
+
+namespace plenary::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+unsigned cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+// Raises the soft open-file limit to the hard one and keeps the connection
+// limit below it, with room for the database, logs and static files.
+std::size_t fit_connection_limit(std::size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  constexpr std::size_t kReserve = 128;
+  const std::size_t room = limit.rlim_cur > kReserve ? static_cast<std::size_t>(limit.rlim_cur) - kReserve : 16;
+  if (wanted > room) {
+    ops::logger().warn("connection limit lowered to fit the open-file limit",
+                       {{"wanted", wanted}, {"limit", room}, {"rlimit_nofile", limit.rlim_cur}});
+    return room;
+  }
+  return wanted;
+}
+
+std::chrono::milliseconds milliseconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+}
+
+}  // namespace
+
+struct Application::Parts {
+  explicit Parts(Config c) : config(std::move(c)) {}
+
+  Config config;
+  ops::Metrics metrics;
+  http::Router router;
+  std::unique_ptr<db::Database> database;
+  auth::LoginThrottle throttle;
+  std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<http::StaticFiles> static_files;
+  Services services;
+  std::unique_ptr<http::Pipeline> pipeline;
+
+  asio::io_context io{static_cast<int>(config.io_threads == 0 ? cores() : config.io_threads)};
+  std::unique_ptr<asio::thread_pool> workers;
+  std::unique_ptr<net::HttpServer> server;
+  std::unique_ptr<asio::signal_set> signals;
+  std::unique_ptr<asio::steady_timer> grace_timer;
+  bool stopping = false;  // on io only
+  std::atomic<bool> finished{false};
+  bool started = false;
+
+  void begin_shutdown();
+  void finish();
+};
+
+Application::Application(Config config) : parts_(std::make_unique<Parts>(std::move(config))) {
+  api::add_routes(parts_->router);
+}
+
+Application::~Application() {
+  if (parts_->started && !parts_->finished) {
+    parts_->io.stop();
+    if (parts_->workers) parts_->workers->join();
+  }
+}
+
+http::Router& Application::router() { return parts_->router; }
+db::Database& Application::database() { return *parts_->database; }
+auth::AuthService& Application::auth() { return *parts_->auth; }
+const Config& Application::config() const { return parts_->config; }
+
+void Application::start() {
+  Parts& p = *parts_;
+  if (auto level = ops::parse_log_level(p.config.log_level)) ops::logger().set_level(*level);
+
+  std::filesystem::create_directories(p.config.data_dir);
+  const unsigned workers = p.config.worker_threads == 0 ? std::max(4u, 2 * cores()) : p.config.worker_threads;
+  p.database = std::make_unique<db::Database>(db::DatabaseOptions{
+      .path = p.config.data_dir / "plenary.db",
+      .readers = workers + 1,
+      .on_timing = [&metrics = p.metrics](const char* kind, std::chrono::nanoseconds took) {
+        metrics.observe_db(kind, took);
+      }});
+  const auto& report = p.database->migration_report();
+  ops::logger().info("database ready", {{"path", (p.config.data_dir / "plenary.db").string()},
+                                        {"schema_version", report.to_version},
+                                        {"migrated_from", report.from_version}});
+
+  p.auth = std::make_unique<auth::AuthService>(
+      *p.database, p.throttle, auth::AuthOptions{.token_ttl = std::chrono::seconds(p.config.token_ttl_seconds)});
+  try {
+    p.static_files = std::make_unique<http::StaticFiles>(p.config.static_dir);
+  } catch (const std::exception& error) {
+    ops::logger().warn("static files disabled", {{"reason", error.what()}});
+  }
+  p.services = Services{&p.config, p.database.get(), p.auth.get(), &p.metrics, p.static_files.get()};
+  p.pipeline = std::make_unique<http::Pipeline>(
+      p.router, &p.services, [auth = p.auth.get()](std::string_view token) { return auth->authenticate(token); },
+      &p.metrics, &ops::logger());
+
+  p.workers = std::make_unique<asio::thread_pool>(workers);
+  const net::ServerLimits limits{
+      .max_body_bytes = p.config.max_body_bytes,
+      .max_header_bytes = p.config.max_header_bytes,
+      .max_connections = fit_connection_limit(p.config.max_connections),
+      .request_timeout = milliseconds(p.config.request_timeout_seconds),
+  };
+  p.server = std::make_unique<net::HttpServer>(p.io, p.workers->get_executor(), *p.pipeline, limits, &p.metrics);
+  p.server->listen(p.config.address, p.config.port);
+  p.metrics.add_gauge("plenary_http_open_connections", "Open HTTP connections.",
+                      [server = p.server.get()] { return static_cast<double>(server->open_connections()); });
+  p.started = true;
+  ops::logger().info("listening", {{"address", p.config.address}, {"port", port()}, {"url", url()}});
+}
+
+unsigned short Application::port() const { return parts_->server ? parts_->server->port() : 0; }
+
+std::string Application::url() const {
+  const std::string& address = parts_->config.address;
+  std::string host = address == "0.0.0.0" ? "127.0.0.1" : address == "::" ? "[::1]" : address;
+  if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port()) + "/";
+}
+
+int Application::run() {
+  Parts& p = *parts_;
+  if (!p.started) throw std::logic_error("Application::run before start");
+  if (p.config.handle_signals) {
+    p.signals = std::make_unique<asio::signal_set>(p.io, SIGINT, SIGTERM);
+    p.signals->async_wait([&p](boost::system::error_code error, int signal) {
+      if (error) return;
+      ops::logger().info("signal received", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+      p.begin_shutdown();
+    });
+  }
+  auto work = asio::make_work_guard(p.io);
+  p.server->start();
+  const unsigned io_threads = p.config.io_threads == 0 ? cores() : p.config.io_threads;
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < io_threads; ++i) threads.emplace_back([&p] { p.io.run(); });
+  p.io.run();
+  for (auto& thread : threads) thread.join();
+  // Handlers still on the pool finish before the database closes.
+  p.workers->join();
+  p.database->close();
+  p.finished = true;
+  ops::logger().info("stopped", {{"exit_code", 0}});
+  return 0;
+}
+
+void Application::request_stop() {
+  asio::post(parts_->io, [&p = *parts_] { p.begin_shutdown(); });
+}
+
+void Application::Parts::begin_shutdown() {
+  if (stopping) return;
+  stopping = true;
+  ops::logger().info("shutting down",
+                     {{"open_connections", server->open_connections()}, {"grace_seconds", config.shutdown_grace_seconds}});
+  if (signals) signals->cancel();
+  grace_timer = std::make_unique<asio::steady_timer>(io, milliseconds(config.shutdown_grace_seconds));
+  grace_timer->async_wait([this](boost::system::error_code error) {
+    if (error) return;
+    ops::logger().warn("grace period over, closing connections", {{"open_connections", server->open_connections()}});
+    server->force_close();
+    finish();
+  });
+  server->shutdown([this] { asio::post(io, [this] { finish(); }); });
+}
+
+void Application::Parts::finish() {
+  if (grace_timer) grace_timer->cancel();
+  // Connections destroyed with the io_context must not post to it.
+  server->forget_drain_callback();
+  io.stop();
+}
+
+}  // namespace plenary::app

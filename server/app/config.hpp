@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace plenary::app {
+
+// Everything `plenary serve` can be told, by option or environment variable
+// (see cli.cpp for the names). Plain value.
+struct Config {
+  std::string address = "127.0.0.1";
+  unsigned short port = 8080;
+  std::filesystem::path data_dir = "data";
+  std::filesystem::path static_dir = "static";
+  bool demo = false;
+
+  std::size_t max_body_bytes = 1u << 20;
+  std::size_t max_header_bytes = 16u << 10;
+  std::size_t max_connections = 10'000;
+  double request_timeout_seconds = 30;
+  double shutdown_grace_seconds = 10;
+  unsigned io_threads = 0;      // 0: one per core
+  unsigned worker_threads = 0;  // 0: two per core, at least 4
+  std::int64_t token_ttl_seconds = 12 * 3600;
+  std::string log_level = "info";
+
+  // Off in tests that run several servers in one process.
+  bool handle_signals = true;
+};
+
+}  // namespace plenary::app

@@ -1,0 +1,58 @@
+#include "app/demo.hpp"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/auth_service.hpp"
+#include "auth/password.hpp"
+#include "db/database.hpp"
+#include "db/user_store.hpp"
+#include "ops/log.hpp"
+
+namespace plenary::app {
+namespace {
+
+std::optional<DemoCredentials> read_saved(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return std::nullopt;
+  const auto saved = nlohmann::json::parse(in, nullptr, false);
+  if (!saved.is_object() || !saved.contains("email") || !saved.contains("password")) return std::nullopt;
+  return DemoCredentials{saved["email"].get<std::string>(), saved["password"].get<std::string>()};
+}
+
+void save(const std::filesystem::path& file, const DemoCredentials& credentials) {
+  const std::filesystem::path temporary = file.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << nlohmann::json{{"email", credentials.email}, {"password", credentials.password}}.dump(2) << '\n';
+  }
+  ::chmod(temporary.c_str(), 0600);
+  std::filesystem::rename(temporary, file);
+}
+
+}  // namespace
+
+DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const std::filesystem::path& data_dir) {
+  const std::filesystem::path file = data_dir / "demo-admin.json";
+  const auto existing =
+      database.read([](db::Connection& c) { return db::user_store::find_by_email(c, kDemoAdminEmail); });
+  if (auto saved = read_saved(file); saved && existing && auth::verify_password(existing->password_hash, saved->password)) {
+    return *saved;
+  }
+  DemoCredentials credentials{kDemoAdminEmail, auth::random_password()};
+  if (existing) {
+    // The saved password is gone or stale: give the demo admin a fresh one.
+    const std::string hash = auth::hash_password(credentials.password);
+    database.write([&](db::Connection& c) { db::user_store::set_password(c, existing->id, hash); });
+  } else {
+    auth.create_host(credentials.email, auth::Role::admin, credentials.password);
+  }
+  save(file, credentials);
+  ops::logger().info("demo admin ready", {{"email", credentials.email}});
+  return credentials;
+}
+
+}  // namespace plenary::app

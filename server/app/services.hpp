@@ -1,0 +1,30 @@
+#pragma once
+
+namespace plenary::auth {
+class AuthService;
+}
+namespace plenary::db {
+class Database;
+}
+namespace plenary::http {
+class StaticFiles;
+}
+namespace plenary::ops {
+class Metrics;
+}
+
+namespace plenary::app {
+
+struct Config;
+
+// What handlers reach through RequestContext::services(). Non-owning: the
+// Application owns each part and outlives every request.
+struct Services {
+  const Config* config = nullptr;
+  db::Database* database = nullptr;
+  auth::AuthService* auth = nullptr;
+  ops::Metrics* metrics = nullptr;
+  const http::StaticFiles* static_files = nullptr;
+};
+
+}  // namespace plenary::app

@@ -1,0 +1,105 @@
+#include "db/database.hpp"
+
+#include <stdexcept>
+
+namespace plenary::db {
+
+Database::Database(DatabaseOptions options) : options_(std::move(options)) {
+  if (options_.migrations.empty()) options_.migrations = builtin_migrations();
+  if (options_.readers == 0) options_.readers = 1;
+  const std::string path = options_.path.string();
+  writer_connection_ = std::make_unique<Connection>(path, ConnectionOptions{.busy_timeout = options_.busy_timeout});
+  migration_report_ = migrate(*writer_connection_, options_.migrations);
+  schema_version_ = migration_report_.to_version;
+  for (std::size_t i = 0; i < options_.readers; ++i) {
+    idle_readers_.push_back(std::make_unique<Connection>(
+        path, ConnectionOptions{.access = ConnectionOptions::Access::read_only,
+                                .busy_timeout = options_.busy_timeout,
+                                .create = false}));
+  }
+  writer_ = std::thread([this] { writer_loop(); });
+  writer_id_ = writer_.get_id();
+}
+
+Database::~Database() { close(); }
+
+void Database::submit(Job job) {
+  if (std::this_thread::get_id() == writer_id_) {
+    throw std::logic_error("Database::write called from inside a write job");
+  }
+  {
+    std::lock_guard lock(jobs_mutex_);
+    if (stopping_) throw std::runtime_error("database is closed");
+    jobs_.push_back(std::move(job));
+  }
+  jobs_ready_.notify_one();
+}
+
+void Database::writer_loop() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(jobs_mutex_);
+      jobs_ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping, and every queued job is done
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job(*writer_connection_);  // a packaged_task: exceptions go to the caller
+  }
+}
+
+Database::ReaderLease::ReaderLease(Database& database) : db(database) {
+  std::unique_lock lock(db.readers_mutex_);
+  db.reader_returned_.wait(lock, [this] { return db.closed_ || !db.idle_readers_.empty(); });
+  if (db.closed_) throw std::runtime_error("database is closed");
+  connection = std::move(db.idle_readers_.back());
+  db.idle_readers_.pop_back();
+  ++db.readers_out_;
+}
+
+Database::ReaderLease::~ReaderLease() {
+  {
+    std::lock_guard lock(db.readers_mutex_);
+    db.idle_readers_.push_back(std::move(connection));
+    --db.readers_out_;
+  }
+  db.reader_returned_.notify_all();
+}
+
+void Database::record(const char* kind, std::chrono::steady_clock::time_point started) const {
+  if (options_.on_timing) options_.on_timing(kind, std::chrono::steady_clock::now() - started);
+}
+
+bool Database::ping() noexcept {
+  try {
+    return read([](Connection& connection) {
+      auto statement = connection.prepare("SELECT 1");
+      return statement->step() && statement->int64(0) == 1;
+    });
+  } catch (...) {
+    return false;
+  }
+}
+
+void Database::close() {
+  {
+    std::lock_guard lock(jobs_mutex_);
+    if (stopping_ && !writer_.joinable()) return;
+    stopping_ = true;
+  }
+  jobs_ready_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  {
+    std::unique_lock lock(readers_mutex_);
+    closed_ = true;
+    reader_returned_.notify_all();
+    // Readers still leased finish their read first.
+    reader_returned_.wait(lock, [this] { return readers_out_ == 0; });
+    idle_readers_.clear();
+  }
+  // Closing the writer last: the last connection checkpoints and removes the WAL.
+  writer_connection_.reset();
+}
+
+}  // namespace plenary::db

@@ -1,0 +1,92 @@
+#include "http/json_body.hpp"
+
+#include <algorithm>
+
+#include "http/api_error.hpp"
+
+namespace plenary::http {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string_view essence(std::string_view content_type) { return trim(content_type.substr(0, content_type.find(';'))); }
+
+bool is_json_media_type(std::string_view content_type) {
+  const std::string_view type = essence(content_type);
+  if (iequals(type, "application/json")) return true;
+  return type.size() > 5 && iequals(type.substr(0, 12), "application/") && iequals(type.substr(type.size() - 5), "+json");
+}
+
+// Only utf-8 (the JSON default, RFC 8259) is accepted as a charset.
+bool charset_ok(std::string_view content_type) {
+  std::size_t at = content_type.find(';');
+  while (at != std::string_view::npos) {
+    std::string_view rest = content_type.substr(at + 1);
+    const std::size_t next = rest.find(';');
+    const std::string_view parameter = trim(rest.substr(0, next));
+    const auto equals = parameter.find('=');
+    if (equals != std::string_view::npos && iequals(trim(parameter.substr(0, equals)), "charset")) {
+      std::string_view value = trim(parameter.substr(equals + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      if (!iequals(value, "utf-8") && !iequals(value, "utf8")) return false;
+    }
+    at = next == std::string_view::npos ? next : at + 1 + next;
+  }
+  return true;
+}
+
+struct DepthExceeded {};
+
+}  // namespace
+
+bool media_type_is(std::string_view content_type, std::string_view media_type) noexcept {
+  return iequals(essence(content_type), media_type);
+}
+
+nlohmann::json parse_json_body(const Request& request, std::size_t max_depth) {
+  const auto content_type = request.headers.get("Content-Type");
+  if (!content_type || !is_json_media_type(*content_type) || !charset_ok(*content_type)) {
+    throw unsupported_media_type("This endpoint takes a JSON body: send Content-Type: application/json" +
+                                 std::string(content_type ? " (got '" + std::string(*content_type) + "')." : "."));
+  }
+  if (std::all_of(request.body.begin(), request.body.end(),
+                  [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; })) {
+    throw bad_request("The request body is empty; this endpoint takes a JSON document.");
+  }
+  const auto limit_depth = [max_depth](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (static_cast<std::size_t>(depth) > max_depth) throw DepthExceeded{};
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(request.body, limit_depth);
+  } catch (const DepthExceeded&) {
+    throw bad_request("The JSON body is nested more than " + std::to_string(max_depth) + " levels deep.");
+  } catch (const nlohmann::json::parse_error& error) {
+    // Turn the byte offset into line and column: people read editors, not offsets.
+    const std::size_t offset = std::min<std::size_t>(error.byte == 0 ? 0 : error.byte - 1, request.body.size());
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+      if (request.body[i] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(request.body[i]) & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    std::string reason = error.what();
+    // nlohmann's text: "[json.exception.parse_error.101] parse error at line 1, column 5: <reason>"
+    if (const auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+    ApiError problem = bad_request("The body is not valid JSON at line " + std::to_string(line) + ", column " +
+                                   std::to_string(column) + ": " + reason);
+    problem.extensions()["line"] = line;
+    problem.extensions()["column"] = column;
+    throw problem;
+  }
+}
+
+}  // namespace plenary::http

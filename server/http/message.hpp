@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "http/headers.hpp"
+#include "http/method.hpp"
+
+namespace plenary::http {
+
+// A request as the network layer hands it over: independent of Beast, so
+// handlers and their tests need no socket and no Beast headers.
+struct Request {
+  Method method = Method::get;
+  std::string method_text = "GET";
+  std::string target = "/";  // as sent: path plus optional ?query, still percent-encoded
+  Headers headers;
+  std::string body;
+  std::string remote_address;
+  std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
+
+  std::string_view path() const;          // target up to '?'
+  std::string_view query_string() const;  // after '?', or empty
+};
+
+struct Response {
+  unsigned status = 200;
+  Headers headers;
+  std::string body;
+  // Set for HEAD: the length the GET would have had, sent as Content-Length
+  // while the body stays empty.
+  std::optional<std::size_t> head_content_length;
+};
+
+Response json_response(unsigned status, const nlohmann::json& body);
+Response text_response(unsigned status, std::string body, std::string content_type);
+Response empty_response(unsigned status);
+
+}  // namespace plenary::http

@@ -1,0 +1,164 @@
+#include "http/pipeline.hpp"
+
+#include <random>
+
+#include "http/problem.hpp"
+#include "http/url.hpp"
+#include "ops/log.hpp"
+#include "ops/metrics.hpp"
+
+namespace plenary::http {
+namespace {
+
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Request ids correlate log lines; they need to be unique, not secret.
+std::string new_request_id() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  std::uint64_t bits = engine();
+  for (char& c : id) {
+    c = kHex[bits & 15];
+    bits >>= 4;
+  }
+  return id;
+}
+
+std::string role_names(const Access& access) {
+  std::string names;
+  for (auth::Role role : {auth::Role::admin, auth::Role::registrar}) {
+    if (!access.allows(role)) continue;
+    if (!names.empty()) names += " or ";
+    names += auth::to_string(role);
+  }
+  return names;
+}
+
+}  // namespace
+
+Pipeline::Pipeline(const Router& router, app::Services* services, Authenticator authenticator, ops::Metrics* metrics,
+                   ops::Logger* logger)
+    : router_(router),
+      services_(services),
+      authenticator_(std::move(authenticator)),
+      metrics_(metrics),
+      logger_(logger) {}
+
+bool Pipeline::runs_on_io(const Request& request) const {
+  const auto match = router_.match(request.method, request.path());
+  return match.route != nullptr && match.route->options.run_on == RunOn::io;
+}
+
+Response Pipeline::handle(const Request& request) const {
+  const auto id_header = request.headers.get("X-Request-Id");
+  const std::string request_id =
+      id_header && acceptable_request_id(*id_header) ? std::string(*id_header) : new_request_id();
+  std::string route_label = "unmatched";
+  Response response;
+  try {
+    response = dispatch(request, request_id, route_label);
+  } catch (const ApiError& error) {
+    response = to_problem(error, request.path(), request_id);
+  } catch (const std::exception& error) {
+    if (logger_ != nullptr) {
+      logger_->error("unhandled exception",
+                     {{"request_id", request_id}, {"route", route_label}, {"exception", error.what()}});
+    }
+    response = to_problem(internal_error(), request.path(), request_id);
+  } catch (...) {
+    if (logger_ != nullptr) logger_->error("unhandled exception", {{"request_id", request_id}, {"route", route_label}});
+    response = to_problem(internal_error(), request.path(), request_id);
+  }
+  finish(request, response, request_id, route_label);
+  return response;
+}
+
+Response Pipeline::dispatch(const Request& request, const std::string& request_id, std::string& route_label) const {
+  if (request.method == Method::other) {
+    ApiError error(501, "not-implemented", "Not Implemented",
+                   "The method " + request.method_text + " is not supported by this server.");
+    throw error;
+  }
+  auto match = router_.match(request.method, request.path());
+  switch (match.outcome) {
+    case Router::Match::Outcome::bad_path:
+      throw bad_request("The request path is not correctly percent-encoded.");
+    case Router::Match::Outcome::not_found:
+      throw not_found("There is nothing at " + std::string(request.path()) + ".");
+    case Router::Match::Outcome::method_not_allowed:
+      throw method_not_allowed(match.allow);
+    case Router::Match::Outcome::found:
+      break;
+  }
+  if (match.route == nullptr) {  // OPTIONS on a known path
+    Response response = empty_response(204);
+    response.headers.set("Allow", match.allow);
+    return response;
+  }
+  const Route& route = *match.route;
+  route_label = route.pattern;
+  RequestContext context(request, std::move(match.params), parse_query(request.query_string()), request_id,
+                         services_);
+
+  if (route.options.run_on == RunOn::worker) {
+    if (const auto token = context.bearer_token()) {
+      auto principal = authenticator_ ? authenticator_(*token) : std::nullopt;
+      if (!principal) throw unauthorized("The bearer token is invalid, expired or revoked; sign in again.");
+      context.set_principal(std::move(*principal));
+    } else if (request.headers.contains("Authorization")) {
+      throw unauthorized("Send the token as 'Authorization: Bearer <token>'.");
+    }
+  }
+  const Access& access = route.options.access;
+  if (access.needs_principal()) {
+    const auth::Principal& principal = context.require_principal();
+    if (!access.allows(principal.role)) {
+      throw forbidden("This needs the " + role_names(access) + " role; you are signed in as " +
+                      std::string(auth::to_string(principal.role)) + ".");
+    }
+  }
+  return route.handler(context);
+}
+
+Response Pipeline::reject(const Request& partial, const ApiError& error) const {
+  const std::string request_id = new_request_id();
+  Response response = to_problem(error, partial.path(), request_id);
+  finish(partial, response, request_id, "rejected");
+  return response;
+}
+
+void Pipeline::finish(const Request& request, Response& response, const std::string& request_id,
+                      std::string_view route_label) const {
+  response.headers.set("X-Request-Id", request_id);
+  if (!response.headers.contains("X-Content-Type-Options")) response.headers.set("X-Content-Type-Options", "nosniff");
+  // API answers are personal unless a handler says otherwise: no shared cache keeps them.
+  if (!response.headers.contains("Cache-Control") && request.path().starts_with("/api/")) {
+    response.headers.set("Cache-Control", "no-store");
+  }
+  if (request.method == Method::head) {
+    response.head_content_length = response.body.size();
+    response.body.clear();
+  }
+  const auto took = std::chrono::steady_clock::now() - request.received_at;
+  if (metrics_ != nullptr) metrics_->observe_request(request.method_text, route_label, response.status, took);
+  if (logger_ != nullptr && logger_->enabled(ops::LogLevel::info)) {
+    logger_->info("request", {{"request_id", request_id},
+                              {"method", request.method_text},
+                              {"route", route_label},
+                              {"status", response.status},
+                              {"duration_ms", std::chrono::duration<double, std::milli>(took).count()},
+                              {"bytes", response.head_content_length.value_or(response.body.size())},
+                              {"remote", request.remote_address}});
+  }
+}
+
+}  // namespace plenary::http

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/principal.hpp"
+#include "http/api_error.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+
+namespace plenary::ops {
+class Logger;
+class Metrics;
+}  // namespace plenary::ops
+
+namespace plenary::http {
+
+// Checks a bearer token; nullopt when it is unknown, expired or revoked.
+// May block on the database, so it only runs on worker threads.
+using Authenticator = std::function<std::optional<auth::Principal>(std::string_view token)>;
+
+// Turns a Request into a Response: request id, routing, authentication, role
+// check, the handler, and every error to problem+json, with one log line and
+// metrics per request. Knows nothing of sockets: tests call handle() directly.
+// Thread-safety: const after construction; handle() runs on any thread.
+class Pipeline {
+ public:
+  Pipeline(const Router& router, app::Services* services, Authenticator authenticator, ops::Metrics* metrics,
+           ops::Logger* logger);
+
+  // True when the request's handler is declared RunOn::io.
+  bool runs_on_io(const Request& request) const;
+  // Never throws.
+  Response handle(const Request& request) const;
+  // A response for a request the network layer could not read whole (400,
+  // 408, 413, 431), logged and counted like any other.
+  Response reject(const Request& partial, const ApiError& error) const;
+
+ private:
+  Response dispatch(const Request& request, const std::string& request_id, std::string& route_label) const;
+  void finish(const Request& request, Response& response, const std::string& request_id,
+              std::string_view route_label) const;
+
+  const Router& router_;
+  app::Services* services_;
+  Authenticator authenticator_;
+  ops::Metrics* metrics_;
+  ops::Logger* logger_;
+};
+
+}  // namespace plenary::http

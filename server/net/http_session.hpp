@@ -1,0 +1,74 @@
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "http/api_error.hpp"
+#include "http/message.hpp"
+
+namespace plenary::net {
+
+struct ServerState;
+
+// One HTTP/1.1 connection. Owns the socket, the read buffer and the queue of
+// responses not yet written. Runs on its own strand: every member below is
+// touched only there. Reads ahead up to `max_pipelined` requests; handlers may
+// finish out of order on the worker pool, responses still go out in order.
+// Pending operations hold shared_from_this(), which keeps the session alive.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state);
+  ~HttpSession();
+
+  void start();
+  // Finish what is in flight, then close; idle connections close at once.
+  void stop_gracefully();
+  void close_now();
+
+ private:
+  struct Pending {
+    bool ready = false;
+    bool close_after = false;
+    boost::beast::http::response<boost::beast::http::string_body> response;
+  };
+
+  void do_read();
+  void on_header(boost::beast::error_code error, std::size_t bytes);
+  void on_read(boost::beast::error_code error, std::size_t bytes);
+  void on_read_error(boost::beast::error_code error);
+  void dispatch(http::Request request, unsigned version);
+  void fill(Pending& slot, http::Response&& response, unsigned version);
+  void reject(const http::ApiError& error);
+  void do_write();
+  void on_write(boost::beast::error_code error, bool close);
+  void do_close(bool linger);
+  void do_linger();
+  bool idle_reading() const;
+  http::Request partial_request() const;
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::deque<std::shared_ptr<Pending>> queue_;
+  std::shared_ptr<ServerState> state_;
+  std::string remote_;
+  std::chrono::steady_clock::time_point header_at_;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool read_closed_ = false;  // no more requests will be read
+  bool stopping_ = false;
+  bool closed_ = false;
+  std::size_t lingered_ = 0;
+  std::unique_ptr<char[]> linger_buffer_;
+};
+
+}  // namespace plenary::net

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace plenary::ops {
+
+enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
+
+std::optional<LogLevel> parse_log_level(std::string_view text) noexcept;
+
+// Structured logging: one JSON object per line, {"ts","level","msg",...fields}.
+// Owns its sink (stderr by default). Thread-safety: log() may be called from
+// any thread; each line is written whole, never interleaved.
+class Logger {
+ public:
+  using Sink = std::function<void(std::string_view line)>;
+
+  void log(LogLevel level, std::string_view message, nlohmann::json fields = nlohmann::json::object());
+  void debug(std::string_view message, nlohmann::json fields = nlohmann::json::object()) {
+    log(LogLevel::debug, message, std::move(fields));
+  }
+  void info(std::string_view message, nlohmann::json fields = nlohmann::json::object()) {
+    log(LogLevel::info, message, std::move(fields));
+  }
+  void warn(std::string_view message, nlohmann::json fields = nlohmann::json::object()) {
+    log(LogLevel::warn, message, std::move(fields));
+  }
+  void error(std::string_view message, nlohmann::json fields = nlohmann::json::object()) {
+    log(LogLevel::error, message, std::move(fields));
+  }
+
+  void set_level(LogLevel level);
+  bool enabled(LogLevel level) const;
+  // Replaces the sink (tests capture lines); an empty sink restores stderr.
+  void set_sink(Sink sink);
+
+ private:
+  mutable std::mutex mutex_;
+  LogLevel level_ = LogLevel::info;
+  Sink sink_;
+};
+
+// The process-wide logger.
+Logger& logger();
+
+// "2024-11-19T07:00:00.123Z"
+std::string utc_timestamp_now();
+
+}  // namespace plenary::ops
