@@ -142,6 +142,16 @@ void Application::start() {
   p.server->listen(p.config.address, p.config.port);
   p.metrics.add_gauge("plenary_http_open_connections", "Open HTTP connections.",
                       [server = p.server.get()] { return static_cast<double>(server->open_connections()); });
+  if (p.config.handle_signals) {
+    // Installed before "listening" is logged: a signal sent as soon as the
+    // port is known waits in Asio's queue until run() instead of killing us.
+    p.signals = std::make_unique<asio::signal_set>(p.io, SIGINT, SIGTERM);
+    p.signals->async_wait([&p](boost::system::error_code error, int signal) {
+      if (error) return;
+      ops::logger().info("signal received", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
+      p.begin_shutdown();
+    });
+  }
   p.started = true;
   ops::logger().info("listening", {{"address", p.config.address}, {"port", port()}, {"url", url()}});
 }
@@ -158,14 +168,6 @@ std::string Application::url() const {
 int Application::run() {
   Parts& p = *parts_;
   if (!p.started) throw std::logic_error("Application::run before start");
-  if (p.config.handle_signals) {
-    p.signals = std::make_unique<asio::signal_set>(p.io, SIGINT, SIGTERM);
-    p.signals->async_wait([&p](boost::system::error_code error, int signal) {
-      if (error) return;
-      ops::logger().info("signal received", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
-      p.begin_shutdown();
-    });
-  }
   auto work = asio::make_work_guard(p.io);
   p.server->start();
   const unsigned io_threads = p.config.io_threads == 0 ? cores() : p.config.io_threads;

@@ -157,10 +157,12 @@ void HttpSession::on_read_error(beast::error_code error) {
     return;  // otherwise on_write closes after the last response
   }
   if (error == beast::error::timeout) {
-    // A client that sent part of a request hears why; an idle one just goes.
-    if (parser_ && parser_->got_some()) {
-      return reject(http::ApiError(408, "request-timeout", "Request Timeout",
-                                   "The request did not arrive in time; the connection is closed."));
+    // tcp_stream has closed the socket already, so nothing can be sent (nginx
+    // does the same); a stalled partial request is still logged and counted.
+    if (buffer_.size() > 0 || (parser_ && parser_->got_some())) {
+      state_->pipeline.reject(partial_request(),
+                              http::ApiError(408, "request-timeout", "Request Timeout",
+                                             "The request did not arrive in time; the connection is closed."));
     }
     return do_close(false);
   }
