@@ -137,6 +137,7 @@ void Application::start() {
       .max_header_bytes = p.config.max_header_bytes,
       .max_connections = fit_connection_limit(p.config.max_connections),
       .request_timeout = milliseconds(p.config.request_timeout_seconds),
+      .trusted_proxies = p.config.trusted_proxies,
   };
   p.server = std::make_unique<net::HttpServer>(p.io, p.workers->get_executor(), *p.pipeline, limits, &p.metrics);
   p.server->listen(p.config.address, p.config.port);

@@ -136,6 +136,12 @@ int run_cli(int argc, char** argv) {
       ->envname("PLENARY_TOKEN_TTL")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  serve_command
+      ->add_option("--trusted-proxy", config.trusted_proxies,
+                    "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable; "
+                    "the variable takes a comma-separated list)")
+      ->envname("PLENARY_TRUSTED_PROXIES")
+      ->delimiter(',');
   serve_command->add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("PLENARY_LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace plenary::app {
 
@@ -25,6 +26,8 @@ struct Config {
   unsigned worker_threads = 0;  // 0: two per core, at least 4
   std::int64_t token_ttl_seconds = 12 * 3600;
   std::string log_level = "info";
+  // Addresses of reverse proxies allowed to name the client in X-Forwarded-For.
+  std::vector<std::string> trusted_proxies;
 
   // Off in tests that run several servers in one process.
   bool handle_signals = true;

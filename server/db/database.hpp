@@ -52,7 +52,9 @@ class Database {
   auto write(F&& job) -> std::invoke_result_t<F&, Connection&> {
     using Result = std::invoke_result_t<F&, Connection&>;
     const auto started = std::chrono::steady_clock::now();
-    std::packaged_task<Result(Connection&)> task([&job](Connection& connection) -> Result {
+    // Shared with the queued job: the writer thread may still be inside the
+    // task's operator() when this caller wakes up and returns.
+    auto task = std::make_shared<std::packaged_task<Result(Connection&)>>([&job](Connection& connection) -> Result {
       Transaction transaction(connection, Transaction::Mode::immediate);
       if constexpr (std::is_void_v<Result>) {
         job(connection);
@@ -63,8 +65,8 @@ class Database {
         return result;
       }
     });
-    auto future = task.get_future();
-    submit([&task](Connection& connection) { task(connection); });
+    auto future = task->get_future();
+    submit([task](Connection& connection) { (*task)(connection); });
     struct Timing {
       const Database& db;
       std::chrono::steady_clock::time_point started;

@@ -25,5 +25,7 @@ class Headers {
 };
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
+// Strips spaces and tabs at both ends (optional white space in header values).
+std::string_view trim_ows(std::string_view text) noexcept;
 
 }  // namespace plenary::http

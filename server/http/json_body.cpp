@@ -7,13 +7,7 @@
 namespace plenary::http {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-std::string_view essence(std::string_view content_type) { return trim(content_type.substr(0, content_type.find(';'))); }
+std::string_view essence(std::string_view content_type) { return trim_ows(content_type.substr(0, content_type.find(';'))); }
 
 bool is_json_media_type(std::string_view content_type) {
   const std::string_view type = essence(content_type);
@@ -27,10 +21,10 @@ bool charset_ok(std::string_view content_type) {
   while (at != std::string_view::npos) {
     std::string_view rest = content_type.substr(at + 1);
     const std::size_t next = rest.find(';');
-    const std::string_view parameter = trim(rest.substr(0, next));
+    const std::string_view parameter = trim_ows(rest.substr(0, next));
     const auto equals = parameter.find('=');
-    if (equals != std::string_view::npos && iequals(trim(parameter.substr(0, equals)), "charset")) {
-      std::string_view value = trim(parameter.substr(equals + 1));
+    if (equals != std::string_view::npos && iequals(trim_ows(parameter.substr(0, equals)), "charset")) {
+      std::string_view value = trim_ows(parameter.substr(equals + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
       if (!iequals(value, "utf-8") && !iequals(value, "utf8")) return false;
     }

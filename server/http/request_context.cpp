@@ -33,10 +33,7 @@ std::optional<std::string_view> RequestContext::bearer_token() const {
   if (!header) return std::nullopt;
   std::string_view value = *header;
   if (value.size() < 7 || !iequals(value.substr(0, 7), "Bearer ")) return std::nullopt;
-  value.remove_prefix(7);
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  return value;
+  return trim_ows(value.substr(7));
 }
 
 nlohmann::json RequestContext::json_body() const { return parse_json_body(request_); }

@@ -53,6 +53,7 @@ class Router {
   };
   // HEAD matches a GET route when no HEAD route is declared.
   Match match(Method method, std::string_view raw_path) const;
+  const std::vector<Route>& routes() const noexcept { return routes_; }
 
  private:
   std::vector<Route> routes_;

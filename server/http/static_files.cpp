@@ -104,9 +104,7 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) noexcep
   while (start < if_none_match.size()) {
     std::size_t end = if_none_match.find(',', start);
     if (end == std::string_view::npos) end = if_none_match.size();
-    std::string_view candidate = if_none_match.substr(start, end - start);
-    while (!candidate.empty() && candidate.front() == ' ') candidate.remove_prefix(1);
-    while (!candidate.empty() && candidate.back() == ' ') candidate.remove_suffix(1);
+    const std::string_view candidate = trim_ows(if_none_match.substr(start, end - start));
     if (candidate == "*" || opaque(candidate) == opaque(etag)) return true;
     start = end + 1;
   }

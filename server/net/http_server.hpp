@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,6 +28,8 @@ struct ServerLimits {
   // Time allowed to receive one whole request (idle keep-alive wait included)
   // and to send one response.
   std::chrono::milliseconds request_timeout{30'000};
+  // Peers whose X-Forwarded-For names the real client (nginx edges).
+  std::vector<std::string> trusted_proxies;
 };
 
 struct ServerState;

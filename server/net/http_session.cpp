@@ -10,6 +10,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "http/client_address.hpp"
 #include "http/pipeline.hpp"
 #include "net/server_state.hpp"
 
@@ -139,7 +140,8 @@ void HttpSession::on_read(beast::error_code error, std::size_t) {
   request.target = std::string(message.target());
   for (const auto& field : message) request.headers.add(std::string(field.name_string()), std::string(field.value()));
   request.body = std::move(message.body());
-  request.remote_address = remote_;
+  request.remote_address =
+      http::client_address(remote_, request.headers.get("X-Forwarded-For"), state_->limits.trusted_proxies);
   request.received_at = header_at_;
   const bool keep_alive = message.keep_alive();
   const unsigned version = message.version();

@@ -45,3 +45,16 @@ TEST_CASE("a malformed query parameter is a 400 that names it") {
     CHECK(error.detail().find("bad%G1") != std::string::npos);
   }
 }
+
+#include "http/client_address.hpp"
+
+TEST_CASE("X-Forwarded-For names the client only when the peer is a trusted proxy") {
+  const std::vector<std::string> trusted{"10.0.0.5", "10.0.0.6"};
+  CHECK(client_address("203.0.113.9", "198.51.100.1", trusted) == "203.0.113.9");
+  CHECK(client_address("10.0.0.5", std::nullopt, trusted) == "10.0.0.5");
+  CHECK(client_address("10.0.0.5", "198.51.100.1", trusted) == "198.51.100.1");
+  // A client cannot forge its way past the proxy: the rightmost untrusted hop wins.
+  CHECK(client_address("10.0.0.5", "1.1.1.1, 198.51.100.1, 10.0.0.6", trusted) == "198.51.100.1");
+  CHECK(client_address("10.0.0.5", "10.0.0.6", trusted) == "10.0.0.6");
+  CHECK(client_address("10.0.0.5", "198.51.100.1", std::vector<std::string>{}) == "10.0.0.5");
+}

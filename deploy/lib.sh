@@ -1,0 +1,52 @@
+# Shared by deploy/run and deploy/test: install what is missing, build.
+# Sourced, not executed. Safe to run again: installs nothing that is present,
+# rebuilds only what changed.
+
+PLENARY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian 12 packages needed to build and run Plenary.
+PLENARY_BUILD_PACKAGES=(
+  g++ cmake ninja-build ccache pkg-config
+  libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev libcli11-dev
+)
+# Added for the test suite.
+PLENARY_TEST_PACKAGES=(doctest-dev)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    log "need root to run: $*"
+    return 1
+  fi
+}
+
+# ensure_packages PKG...: apt-get installs the packages that are not installed.
+ensure_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# build_tree DIR [CMAKE_ARGS...]: configures (first time or when arguments
+# change) and builds with Ninja; ccache is picked up by CMakeLists.txt.
+build_tree() {
+  local dir="$1"; shift
+  local wanted="$*"
+  if [ ! -f "$dir/CMakeCache.txt" ] || [ "$(cat "$dir/.plenary-args" 2>/dev/null)" != "$wanted" ]; then
+    log "configuring $dir"
+    cmake -S "$PLENARY_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+    printf '%s' "$wanted" >"$dir/.plenary-args"
+  fi
+  log "building $dir"
+  cmake --build "$dir" --parallel "$(nproc)"
+}
