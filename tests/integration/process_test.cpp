@@ -56,8 +56,7 @@ TEST_CASE("plenary --help lists the subcommands and each subcommand lists its op
 
   const Completed serve = run_to_end({kBinary, "serve", "--help"});
   CHECK(serve.exit_code == 0);
-  for (const char* expected :
-       {"--address", "PLENARY_ADDRESS", "--port", "PLENARY_PORT", "--data-dir", "PLENARY_DATA_DIR", "--static-dir",
+  for (const std::string& expected : std::vector<std::string>{"--address", "PLENARY_ADDRESS", "--port", "PLENARY_PORT", "--data-dir", "PLENARY_DATA_DIR", "--static-dir",
         "PLENARY_STATIC_DIR", "--demo", "PLENARY_DEMO", "--max-body-bytes", "PLENARY_MAX_BODY_BYTES",
         "--max-connections", "--request-timeout", "--shutdown-grace", "--log-level"}) {
     CAPTURE(expected);
@@ -65,7 +64,8 @@ TEST_CASE("plenary --help lists the subcommands and each subcommand lists its op
   }
   const Completed add = run_to_end({kBinary, "user", "add", "--help"});
   CHECK(add.exit_code == 0);
-  for (const char* expected : {"--email", "--role", "--password-stdin", "--data-dir", "PLENARY_DATA_DIR"}) {
+  for (const std::string& expected :
+       std::vector<std::string>{"--email", "--role", "--password-stdin", "--data-dir", "PLENARY_DATA_DIR"}) {
     CAPTURE(expected);
     CHECK(add.out.find(expected) != std::string::npos);
   }

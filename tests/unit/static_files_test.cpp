@@ -82,7 +82,7 @@ TEST_CASE("a matching If-None-Match answers 304 without a body") {
 
 TEST_CASE("no path leaves the static root") {
   Site site;
-  for (const char* attempt : {
+  for (const std::string& attempt : std::vector<std::string>{
            "/../secret.txt",
            "/docs/../../secret.txt",
            "/%2e%2e/secret.txt",
