@@ -38,14 +38,14 @@ http::Response login(http::RequestContext& context) {
   auth::AuthService& auth = *context.services().auth;
   const auto user_agent = context.request().headers.get("User-Agent").value_or("");
   const auth::LoginResult result = auth.login(email, password, context.request().remote_address, user_agent);
-  return http::json_response(200, {{"token", result.token},
-                                   {"token_type", "Bearer"},
-                                   {"expires_at", domain::format_utc(result.expires_at)},
-                                   {"expires_in", result.expires_at - auth.now()},
-                                   {"user",
-                                    {{"id", result.account.id},
-                                     {"email", result.account.email},
-                                     {"role", auth::to_string(result.account.role)}}}});
+  return http::json_response(
+      200,
+      {{"token", result.token},
+       {"token_type", "Bearer"},
+       {"expires_at", domain::format_utc(result.expires_at)},
+       {"expires_in", result.expires_at - auth.now()},
+       {"user",
+        {{"id", result.account.id}, {"email", result.account.email}, {"role", auth::to_string(result.account.role)}}}});
 }
 
 http::Response logout(http::RequestContext& context) {

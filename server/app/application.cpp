@@ -1,7 +1,5 @@
 #include "app/application.hpp"
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -13,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <sys/resource.h>
 
 #include "api/routes.hpp"
 #include "app/services.hpp"
@@ -32,7 +31,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-unsigned cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned cores() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 // Raises the soft open-file limit to the hard one and keeps the connection
 // limit below it, with room for the database, logs and static files.
@@ -97,10 +98,18 @@ Application::~Application() {
   }
 }
 
-http::Router& Application::router() { return parts_->router; }
-db::Database& Application::database() { return *parts_->database; }
-auth::AuthService& Application::auth() { return *parts_->auth; }
-const Config& Application::config() const { return parts_->config; }
+http::Router& Application::router() {
+  return parts_->router;
+}
+db::Database& Application::database() {
+  return *parts_->database;
+}
+auth::AuthService& Application::auth() {
+  return *parts_->auth;
+}
+const Config& Application::config() const {
+  return parts_->config;
+}
 
 void Application::start() {
   Parts& p = *parts_;
@@ -108,12 +117,12 @@ void Application::start() {
 
   std::filesystem::create_directories(p.config.data_dir);
   const unsigned workers = p.config.worker_threads == 0 ? std::max(4u, 2 * cores()) : p.config.worker_threads;
-  p.database = std::make_unique<db::Database>(db::DatabaseOptions{
-      .path = p.config.data_dir / "plenary.db",
-      .readers = workers + 1,
-      .on_timing = [&metrics = p.metrics](const char* kind, std::chrono::nanoseconds took) {
-        metrics.observe_db(kind, took);
-      }});
+  p.database = std::make_unique<db::Database>(
+      db::DatabaseOptions{.path = p.config.data_dir / "plenary.db",
+                          .readers = workers + 1,
+                          .on_timing = [&metrics = p.metrics](const char* kind, std::chrono::nanoseconds took) {
+                            metrics.observe_db(kind, took);
+                          }});
   const auto& report = p.database->migration_report();
   ops::logger().info("database ready", {{"path", (p.config.data_dir / "plenary.db").string()},
                                         {"schema_version", report.to_version},
@@ -157,7 +166,9 @@ void Application::start() {
   ops::logger().info("listening", {{"address", p.config.address}, {"port", port()}, {"url", url()}});
 }
 
-unsigned short Application::port() const { return parts_->server ? parts_->server->port() : 0; }
+unsigned short Application::port() const {
+  return parts_->server ? parts_->server->port() : 0;
+}
 
 std::string Application::url() const {
   const std::string& address = parts_->config.address;
@@ -191,8 +202,8 @@ void Application::request_stop() {
 void Application::Parts::begin_shutdown() {
   if (stopping) return;
   stopping = true;
-  ops::logger().info("shutting down",
-                     {{"open_connections", server->open_connections()}, {"grace_seconds", config.shutdown_grace_seconds}});
+  ops::logger().info("shutting down", {{"open_connections", server->open_connections()},
+                                       {"grace_seconds", config.shutdown_grace_seconds}});
   if (signals) signals->cancel();
   grace_timer = std::make_unique<asio::steady_timer>(io, milliseconds(config.shutdown_grace_seconds));
   grace_timer->async_wait([this](boost::system::error_code error) {

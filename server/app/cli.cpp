@@ -28,12 +28,11 @@ int serve(Config config) {
   application.start();
   std::string banner = "\nPlenary is running at " + application.url() + "\n";
   if (application.config().demo) {
-    const DemoCredentials demo =
-        seed_demo(application.database(), application.auth(), application.config().data_dir);
+    const DemoCredentials demo = seed_demo(application.database(), application.auth(), application.config().data_dir);
     banner += "  Demo admin:  " + demo.email + "\n  Password:    " + demo.password + "\n";
   }
-  banner += "  Data:        " + std::filesystem::absolute(application.config().data_dir).string() +
-            "\nStop with Ctrl+C.\n\n";
+  banner +=
+      "  Data:        " + std::filesystem::absolute(application.config().data_dir).string() + "\nStop with Ctrl+C.\n\n";
   std::cout << banner << std::flush;
   return application.run();
 }
@@ -62,8 +61,7 @@ int user_add(const UserAddOptions& options) {
   auth::AuthService auth(database, throttle, {});
   try {
     const auto account = auth.create_host(options.email, *auth::parse_role(options.role), password);
-    std::cout << "Created " << auth::to_string(account.role) << " " << account.email << " (id " << account.id
-              << ")\n";
+    std::cout << "Created " << auth::to_string(account.role) << " " << account.email << " (id " << account.id << ")\n";
     if (generated) std::cout << "Password: " << password << "\n";
   } catch (const http::ApiError& error) {
     std::cerr << "plenary: " << error.detail() << "\n";
@@ -138,8 +136,8 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   serve_command
       ->add_option("--trusted-proxy", config.trusted_proxies,
-                    "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable; "
-                    "the variable takes a comma-separated list)")
+                   "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable; "
+                   "the variable takes a comma-separated list)")
       ->envname("PLENARY_TRUSTED_PROXIES")
       ->delimiter(',');
   serve_command->add_option("--log-level", config.log_level, "debug, info, warn or error")

@@ -1,10 +1,9 @@
 #include "app/demo.hpp"
 
-#include <sys/stat.h>
-
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "auth/auth_service.hpp"
 #include "auth/password.hpp"
@@ -39,7 +38,8 @@ DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const
   const std::filesystem::path file = data_dir / "demo-admin.json";
   const auto existing =
       database.read([](db::Connection& c) { return db::user_store::find_by_email(c, kDemoAdminEmail); });
-  if (auto saved = read_saved(file); saved && existing && auth::verify_password(existing->password_hash, saved->password)) {
+  if (auto saved = read_saved(file);
+      saved && existing && auth::verify_password(existing->password_hash, saved->password)) {
     return *saved;
   }
   DemoCredentials credentials{kDemoAdminEmail, auth::random_password()};

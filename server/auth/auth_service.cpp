@@ -42,14 +42,15 @@ AuthService::AuthService(db::Database& database, LoginThrottle& throttle, AuthOp
   if (!options_.now) options_.now = system_now;
 }
 
-std::int64_t AuthService::now() const { return options_.now(); }
+std::int64_t AuthService::now() const {
+  return options_.now();
+}
 
 LoginResult AuthService::login(std::string_view email, std::string_view password, const std::string& remote_address,
                                std::string_view user_agent) {
   const std::string account = normalize_email(email).value_or(std::string(email));
   if (const long wait = throttle_.retry_after(account, remote_address); wait > 0) {
-    throw http::too_many_requests("Too many failed sign-ins; try again in " + std::to_string(wait) + " seconds.",
-                                  wait);
+    throw http::too_many_requests("Too many failed sign-ins; try again in " + std::to_string(wait) + " seconds.", wait);
   }
   const auto user = database_.read([&](db::Connection& c) { return db::user_store::find_by_email(c, account); });
   const bool password_ok = user ? verify_password(user->password_hash, password) : (burn_verify_time(password), false);
@@ -64,8 +65,8 @@ LoginResult AuthService::login(std::string_view email, std::string_view password
   const std::int64_t issued = now();
   result.expires_at = issued + options_.token_ttl.count();
   result.account = {user->id, user->email, user->role};
-  db::NewToken row{hash_token(result.token), user->id, issued, result.expires_at, remote_address,
-                   std::string(user_agent.substr(0, 256))};
+  db::NewToken row{hash_token(result.token), user->id,       issued,
+                   result.expires_at,        remote_address, std::string(user_agent.substr(0, 256))};
   database_.write([&](db::Connection& c) {
     db::user_store::insert_token(c, row);
     db::user_store::delete_tokens_expired_before(c, issued - kKeepExpiredTokensSeconds);
@@ -99,8 +100,8 @@ HostAccount AuthService::create_host(std::string_view email, Role role, std::str
   validation.throw_if_invalid();
   const std::string hash = hash_password(password);
   try {
-    const std::int64_t id = database_.write(
-        [&](db::Connection& c) { return db::user_store::insert(c, *normalized, role, hash, now()); });
+    const std::int64_t id =
+        database_.write([&](db::Connection& c) { return db::user_store::insert(c, *normalized, role, hash, now()); });
     return {id, *normalized, role};
   } catch (const db::ConstraintError& error) {
     if (!error.is_unique()) throw;

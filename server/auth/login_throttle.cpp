@@ -39,9 +39,8 @@ void LoginThrottle::record_success(const std::string& account) {
 }
 
 void LoginThrottle::prune(Clock::time_point now) {
-  std::erase_if(failures_, [&](const auto& entry) {
-    return entry.second.empty() || entry.second.back() + limits_.window <= now;
-  });
+  std::erase_if(failures_,
+                [&](const auto& entry) { return entry.second.empty() || entry.second.back() + limits_.window <= now; });
 }
 
 }  // namespace plenary::auth

@@ -13,15 +13,17 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   schema_version_ = migration_report_.to_version;
   for (std::size_t i = 0; i < options_.readers; ++i) {
     idle_readers_.push_back(std::make_unique<Connection>(
-        path, ConnectionOptions{.access = ConnectionOptions::Access::read_only,
-                                .busy_timeout = options_.busy_timeout,
-                                .create = false}));
+        path,
+        ConnectionOptions{
+            .access = ConnectionOptions::Access::read_only, .busy_timeout = options_.busy_timeout, .create = false}));
   }
   writer_ = std::thread([this] { writer_loop(); });
   writer_id_ = writer_.get_id();
 }
 
-Database::~Database() { close(); }
+Database::~Database() {
+  close();
+}
 
 void Database::submit(Job job) {
   if (std::this_thread::get_id() == writer_id_) {

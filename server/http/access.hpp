@@ -24,7 +24,8 @@ class Access {
   constexpr bool allows(auth::Role role) const noexcept { return (mask_ & bit(role)) != 0; }
 
  private:
-  constexpr Access(bool needs_principal, std::uint32_t mask) noexcept : needs_principal_(needs_principal), mask_(mask) {}
+  constexpr Access(bool needs_principal, std::uint32_t mask) noexcept
+      : needs_principal_(needs_principal), mask_(mask) {}
   static constexpr std::uint32_t bit(auth::Role role) noexcept { return 1u << static_cast<unsigned>(role); }
   bool needs_principal_;
   std::uint32_t mask_;

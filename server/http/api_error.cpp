@@ -9,7 +9,9 @@ ApiError::ApiError(unsigned status, std::string kind, std::string title, std::st
       title_(std::move(title)),
       detail_(std::move(detail)) {}
 
-ApiError bad_request(std::string detail) { return {400, "bad-request", "Bad Request", std::move(detail)}; }
+ApiError bad_request(std::string detail) {
+  return {400, "bad-request", "Bad Request", std::move(detail)};
+}
 
 ApiError unauthorized(std::string detail) {
   ApiError error(401, "unauthorized", "Unauthorized", std::move(detail));
@@ -17,9 +19,13 @@ ApiError unauthorized(std::string detail) {
   return error;
 }
 
-ApiError forbidden(std::string detail) { return {403, "forbidden", "Forbidden", std::move(detail)}; }
+ApiError forbidden(std::string detail) {
+  return {403, "forbidden", "Forbidden", std::move(detail)};
+}
 
-ApiError not_found(std::string detail) { return {404, "not-found", "Not Found", std::move(detail)}; }
+ApiError not_found(std::string detail) {
+  return {404, "not-found", "Not Found", std::move(detail)};
+}
 
 ApiError method_not_allowed(std::string_view allow) {
   ApiError error(405, "method-not-allowed", "Method Not Allowed",
@@ -28,7 +34,9 @@ ApiError method_not_allowed(std::string_view allow) {
   return error;
 }
 
-ApiError conflict(std::string detail) { return {409, "conflict", "Conflict", std::move(detail)}; }
+ApiError conflict(std::string detail) {
+  return {409, "conflict", "Conflict", std::move(detail)};
+}
 
 ApiError payload_too_large(std::size_t limit_bytes) {
   return {413, "payload-too-large", "Content Too Large",

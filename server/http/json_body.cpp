@@ -7,12 +7,15 @@
 namespace plenary::http {
 namespace {
 
-std::string_view essence(std::string_view content_type) { return trim_ows(content_type.substr(0, content_type.find(';'))); }
+std::string_view essence(std::string_view content_type) {
+  return trim_ows(content_type.substr(0, content_type.find(';')));
+}
 
 bool is_json_media_type(std::string_view content_type) {
   const std::string_view type = essence(content_type);
   if (iequals(type, "application/json")) return true;
-  return type.size() > 5 && iequals(type.substr(0, 12), "application/") && iequals(type.substr(type.size() - 5), "+json");
+  return type.size() > 5 && iequals(type.substr(0, 12), "application/") &&
+         iequals(type.substr(type.size() - 5), "+json");
 }
 
 // Only utf-8 (the JSON default, RFC 8259) is accepted as a charset.

@@ -13,8 +13,8 @@ namespace {
 bool acceptable_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '_' || c == '.';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -90,14 +90,10 @@ Response Pipeline::dispatch(const Request& request, const std::string& request_i
   }
   auto match = router_.match(request.method, request.path());
   switch (match.outcome) {
-    case Router::Match::Outcome::bad_path:
-      throw bad_request("The request path is not correctly percent-encoded.");
-    case Router::Match::Outcome::not_found:
-      throw not_found("There is nothing at " + std::string(request.path()) + ".");
-    case Router::Match::Outcome::method_not_allowed:
-      throw method_not_allowed(match.allow);
-    case Router::Match::Outcome::found:
-      break;
+    case Router::Match::Outcome::bad_path: throw bad_request("The request path is not correctly percent-encoded.");
+    case Router::Match::Outcome::not_found: throw not_found("There is nothing at " + std::string(request.path()) + ".");
+    case Router::Match::Outcome::method_not_allowed: throw method_not_allowed(match.allow);
+    case Router::Match::Outcome::found: break;
   }
   if (match.route == nullptr) {  // OPTIONS on a known path
     Response response = empty_response(204);
@@ -106,8 +102,7 @@ Response Pipeline::dispatch(const Request& request, const std::string& request_i
   }
   const Route& route = *match.route;
   route_label = route.pattern;
-  RequestContext context(request, std::move(match.params), parse_query(request.query_string()), request_id,
-                         services_);
+  RequestContext context(request, std::move(match.params), parse_query(request.query_string()), request_id, services_);
 
   if (route.options.run_on == RunOn::worker) {
     if (const auto token = context.bearer_token()) {

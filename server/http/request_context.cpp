@@ -36,7 +36,9 @@ std::optional<std::string_view> RequestContext::bearer_token() const {
   return trim_ows(value.substr(7));
 }
 
-nlohmann::json RequestContext::json_body() const { return parse_json_body(request_); }
+nlohmann::json RequestContext::json_body() const {
+  return parse_json_body(request_);
+}
 
 app::Services& RequestContext::services() const {
   if (services_ == nullptr) throw std::logic_error("this request context has no services");

@@ -1,12 +1,13 @@
 #include "http/static_files.hpp"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <stdexcept>
 #include <utility>
+
+#include <sys/stat.h>
 
 #include "http/api_error.hpp"
 #include "http/url.hpp"
@@ -46,7 +47,9 @@ std::string hex(std::uint64_t value) {
   return out;
 }
 
-ApiError nothing_here(std::string_view path) { return not_found("There is nothing at " + std::string(path) + "."); }
+ApiError nothing_here(std::string_view path) {
+  return not_found("There is nothing at " + std::string(path) + ".");
+}
 
 }  // namespace
 
@@ -161,7 +164,8 @@ Response StaticFiles::serve(const Request& request) const {
   Response response;
   response.headers.set("ETag", etag);
   response.headers.set("Cache-Control", "no-cache");
-  if (const auto if_none_match = request.headers.get("If-None-Match"); if_none_match && etag_matches(*if_none_match, etag)) {
+  if (const auto if_none_match = request.headers.get("If-None-Match");
+      if_none_match && etag_matches(*if_none_match, etag)) {
     response.status = 304;
     return response;
   }
@@ -169,8 +173,8 @@ Response StaticFiles::serve(const Request& request) const {
   response.body.resize(static_cast<std::size_t>(info.st_size));
   std::size_t done = 0;
   while (done < response.body.size()) {
-    const ssize_t got = ::pread(fd.get(), response.body.data() + done, response.body.size() - done,
-                                static_cast<off_t>(done));
+    const ssize_t got =
+        ::pread(fd.get(), response.body.data() + done, response.body.size() - done, static_cast<off_t>(done));
     if (got <= 0) break;
     done += static_cast<std::size_t>(got);
   }

@@ -100,10 +100,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void do_accept() {
-    acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](boost::system::error_code error,
-                                                                               tcp::socket socket) {
-      self->on_accept(error, std::move(socket));
-    });
+    acceptor_.async_accept(asio::make_strand(io_),
+                           [self = shared_from_this()](boost::system::error_code error, tcp::socket socket) {
+                             self->on_accept(error, std::move(socket));
+                           });
   }
 
   void on_accept(boost::system::error_code error, tcp::socket socket) {
@@ -135,12 +135,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
         "\"status\":503,\"detail\":\"The server is at its connection limit.\"}";
     if (state_->metrics != nullptr) state_->metrics->count_event("connection_refused");
     auto held = std::make_shared<tcp::socket>(std::move(socket));
-    asio::async_write(*held, asio::buffer(kBusy.data(), kBusy.size()),
-                      [held](boost::system::error_code, std::size_t) {
-                        boost::system::error_code ignored;
-                        held->shutdown(tcp::socket::shutdown_both, ignored);
-                        held->close(ignored);
-                      });
+    asio::async_write(*held, asio::buffer(kBusy.data(), kBusy.size()), [held](boost::system::error_code, std::size_t) {
+      boost::system::error_code ignored;
+      held->shutdown(tcp::socket::shutdown_both, ignored);
+      held->close(ignored);
+    });
   }
 
   asio::io_context& io_;
@@ -158,11 +157,17 @@ HttpServer::HttpServer(asio::io_context& io, asio::any_io_executor workers, cons
 
 HttpServer::~HttpServer() = default;
 
-void HttpServer::listen(const std::string& address, unsigned short port) { listener_->listen(address, port); }
+void HttpServer::listen(const std::string& address, unsigned short port) {
+  listener_->listen(address, port);
+}
 
-unsigned short HttpServer::port() const { return listener_->port(); }
+unsigned short HttpServer::port() const {
+  return listener_->port();
+}
 
-void HttpServer::start() { listener_->start(); }
+void HttpServer::start() {
+  listener_->start();
+}
 
 void HttpServer::shutdown(std::function<void()> on_drained) {
   listener_->stop();
@@ -175,8 +180,12 @@ void HttpServer::force_close() {
   for (auto& session : state_->snapshot()) session->close_now();
 }
 
-std::size_t HttpServer::open_connections() const { return state_->count.load(); }
+std::size_t HttpServer::open_connections() const {
+  return state_->count.load();
+}
 
-void HttpServer::forget_drain_callback() { state_->forget_drain_callback(); }
+void HttpServer::forget_drain_callback() {
+  state_->forget_drain_callback();
+}
 
 }  // namespace plenary::net

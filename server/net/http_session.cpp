@@ -170,9 +170,9 @@ void HttpSession::on_read_error(beast::error_code error) {
   }
   if (error == bhttp::error::body_limit) return reject(http::payload_too_large(state_->limits.max_body_bytes));
   if (error == bhttp::error::header_limit) {
-    return reject(http::ApiError(431, "header-fields-too-large", "Request Header Fields Too Large",
-                                 "The request's header is larger than " +
-                                     std::to_string(state_->limits.max_header_bytes) + " bytes."));
+    return reject(http::ApiError(
+        431, "header-fields-too-large", "Request Header Fields Too Large",
+        "The request's header is larger than " + std::to_string(state_->limits.max_header_bytes) + " bytes."));
   }
   if (is_http_parse_error(error)) {
     return reject(http::bad_request("The request is not well-formed HTTP/1.1 (" + error.message() + ")."));
@@ -190,11 +190,10 @@ void HttpSession::dispatch(http::Request request, unsigned version) {
   }
   asio::post(state_->workers, [self = shared_from_this(), slot, version, request = std::move(request)]() mutable {
     http::Response response = self->state_->pipeline.handle(request);
-    asio::post(self->stream_.get_executor(),
-               [self, slot, version, response = std::move(response)]() mutable {
-                 self->fill(*slot, std::move(response), version);
-                 self->do_write();
-               });
+    asio::post(self->stream_.get_executor(), [self, slot, version, response = std::move(response)]() mutable {
+      self->fill(*slot, std::move(response), version);
+      self->do_write();
+    });
   });
 }
 
@@ -231,8 +230,8 @@ void HttpSession::reject(const http::ApiError& error) {
 http::Request HttpSession::partial_request() const {
   http::Request request;
   request.remote_address = remote_;
-  request.received_at = header_at_ == std::chrono::steady_clock::time_point{} ? std::chrono::steady_clock::now()
-                                                                              : header_at_;
+  request.received_at =
+      header_at_ == std::chrono::steady_clock::time_point{} ? std::chrono::steady_clock::now() : header_at_;
   if (parser_ && parser_->is_header_done()) {
     request.method_text = std::string(parser_->get().method_string());
     request.method = http::parse_method(request.method_text);
@@ -251,10 +250,9 @@ void HttpSession::do_write() {
   slot->response.keep_alive(!slot->close_after);
   writing_ = true;
   stream_.expires_after(state_->limits.request_timeout);
-  bhttp::async_write(stream_, slot->response,
-                     [self = shared_from_this(), slot](beast::error_code error, std::size_t) {
-                       self->on_write(error, slot->close_after);
-                     });
+  bhttp::async_write(stream_, slot->response, [self = shared_from_this(), slot](beast::error_code error, std::size_t) {
+    self->on_write(error, slot->close_after);
+  });
 }
 
 void HttpSession::on_write(beast::error_code error, bool close) {

@@ -1,10 +1,9 @@
-#include <doctest/doctest.h>
-
 #include <signal.h>
 
 #include <filesystem>
 #include <regex>
 
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "db/connection.hpp"
@@ -36,7 +35,7 @@ struct RunningServer {
 };
 
 std::vector<std::string> serve_args(const TempDir& data, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{kBinary, "serve", "--port", "0", "--data-dir", data.path().string(),
+  std::vector<std::string> args{kBinary,        "serve", "--port", "0", "--data-dir", data.path().string(),
                                 "--static-dir", kStatic};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
@@ -56,9 +55,10 @@ TEST_CASE("plenary --help lists the subcommands and each subcommand lists its op
 
   const Completed serve = run_to_end({kBinary, "serve", "--help"});
   CHECK(serve.exit_code == 0);
-  for (const std::string& expected : std::vector<std::string>{"--address", "PLENARY_ADDRESS", "--port", "PLENARY_PORT", "--data-dir", "PLENARY_DATA_DIR", "--static-dir",
-        "PLENARY_STATIC_DIR", "--demo", "PLENARY_DEMO", "--max-body-bytes", "PLENARY_MAX_BODY_BYTES",
-        "--max-connections", "--request-timeout", "--shutdown-grace", "--log-level"}) {
+  for (const std::string& expected : std::vector<std::string>{
+           "--address", "PLENARY_ADDRESS", "--port", "PLENARY_PORT", "--data-dir", "PLENARY_DATA_DIR", "--static-dir",
+           "PLENARY_STATIC_DIR", "--demo", "PLENARY_DEMO", "--max-body-bytes", "PLENARY_MAX_BODY_BYTES",
+           "--max-connections", "--request-timeout", "--shutdown-grace", "--log-level"}) {
     CAPTURE(expected);
     CHECK(serve.out.find(expected) != std::string::npos);
   }
@@ -96,9 +96,9 @@ TEST_CASE("SIGINT stops the server as gracefully as SIGTERM") {
 
 TEST_CASE("every option can come from a PLENARY_ environment variable") {
   TempDir data;
-  RunningServer server({kBinary, "serve"}, {"PLENARY_PORT=0", "PLENARY_ADDRESS=127.0.0.1",
-                                            "PLENARY_DATA_DIR=" + data.path().string(),
-                                            "PLENARY_STATIC_DIR=" + kStatic, "PLENARY_MAX_BODY_BYTES=100"});
+  RunningServer server({kBinary, "serve"},
+                       {"PLENARY_PORT=0", "PLENARY_ADDRESS=127.0.0.1", "PLENARY_DATA_DIR=" + data.path().string(),
+                        "PLENARY_STATIC_DIR=" + kStatic, "PLENARY_MAX_BODY_BYTES=100"});
   CHECK(std::filesystem::exists(data.path() / "plenary.db"));
   CHECK(http_request(server.port, "POST", "/api/v1/auth/login", std::string(200, ' '), json_headers()).status == 413);
   server.process.send_signal(SIGTERM);
@@ -113,8 +113,8 @@ TEST_CASE("plenary user add creates an account that can sign in to the server") 
   CHECK(added.exit_code == 0);
   CHECK(added.out.find("desk@somri.example") != std::string::npos);
 
-  const Completed generated = run_to_end(
-      {kBinary, "user", "add", "--email", "chair@somri.example", "--role", "admin", "--data-dir", data.path().string()});
+  const Completed generated = run_to_end({kBinary, "user", "add", "--email", "chair@somri.example", "--role", "admin",
+                                          "--data-dir", data.path().string()});
   CHECK(generated.exit_code == 0);
   std::smatch match;
   REQUIRE(std::regex_search(generated.out, match, std::regex("Password: (\\S+)")));
@@ -133,9 +133,9 @@ TEST_CASE("plenary user add creates an account that can sign in to the server") 
   CHECK(run_to_end({kBinary, "user", "add", "--email", "x@somri.example", "--role", "delegate"}).exit_code != 0);
 
   RunningServer server(serve_args(data));
-  const HttpResult registrar = http_request(server.port, "POST", "/api/v1/auth/login",
-                                            login_body("desk@somri.example", "a long registrar password"),
-                                            json_headers());
+  const HttpResult registrar =
+      http_request(server.port, "POST", "/api/v1/auth/login",
+                   login_body("desk@somri.example", "a long registrar password"), json_headers());
   CHECK(registrar.status == 200);
   CHECK(registrar.json()["user"]["role"] == "registrar");
   CHECK(http_request(server.port, "POST", "/api/v1/auth/login", login_body("chair@somri.example", generated_password),

@@ -1,11 +1,11 @@
-#include <doctest/doctest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <future>
+
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "http/router.hpp"
 #include "support/http_client.hpp"
@@ -74,8 +74,9 @@ TEST_CASE("errors reach the client as problem+json over the wire") {
 TEST_CASE("a body that grows past the limit without announcing its length is refused with 413") {
   TestServer server([](app::Config& config) { config.max_body_bytes = 1024; });
   HttpClient client(server.port());
-  std::string chunked = "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n";
+  std::string chunked =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 4; ++i) chunked += "200\r\n" + std::string(512, ' ') + "\r\n";
   chunked += "0\r\n\r\n";
   client.send_raw(chunked);
@@ -152,8 +153,9 @@ TEST_CASE("HEAD gets the length of the GET without a body, and Expect: 100-conti
   CHECK(head.header("Content-Length") == "15");
   CHECK(client.request("GET", "/healthz").body == "{\"status\":\"ok\"}");
 
-  client.send_raw("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  "Content-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+  client.send_raw(
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 2\r\nExpect: 100-continue\r\n\r\n");
   CHECK(client.read_response().status == 100);
   client.send_raw("{}");
   CHECK(client.read_response().status == 422);

@@ -1,15 +1,16 @@
 #include "support/http_client.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 namespace plenary::test {
 namespace {
@@ -50,7 +51,8 @@ void HttpClient::send_raw(std::string_view bytes) {
 
 bool HttpClient::fill(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) throw std::runtime_error("timed out waiting for the server");
     pollfd waiting{fd_, POLLIN, 0};
     const int ready = ::poll(&waiting, 1, static_cast<int>(left.count()));

@@ -4,13 +4,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 extern char** environ;
 
@@ -105,7 +106,7 @@ bool Subprocess::pump(std::chrono::milliseconds timeout) {
 }
 
 std::optional<std::string> Subprocess::wait_for_stderr_line(const std::function<bool(const std::string&)>& matches,
-                                                           std::chrono::milliseconds deadline) {
+                                                            std::chrono::milliseconds deadline) {
   const auto until = std::chrono::steady_clock::now() + deadline;
   for (;;) {
     std::size_t end;
@@ -122,7 +123,9 @@ std::optional<std::string> Subprocess::wait_for_stderr_line(const std::function<
   }
 }
 
-void Subprocess::send_signal(int signal) { ::kill(pid_, signal); }
+void Subprocess::send_signal(int signal) {
+  ::kill(pid_, signal);
+}
 
 std::optional<int> Subprocess::wait(std::chrono::milliseconds deadline) {
   const auto until = std::chrono::steady_clock::now() + deadline;

@@ -25,7 +25,9 @@ TestServer::TestServer(Tweak tweak, BeforeStart before_start) {
   thread_ = std::thread([this] { exit_code_ = app_->run(); });
 }
 
-TestServer::~TestServer() { stop(); }
+TestServer::~TestServer() {
+  stop();
+}
 
 int TestServer::stop() {
   if (thread_.joinable()) {

@@ -1,7 +1,7 @@
-#include <doctest/doctest.h>
-
 #include <fstream>
 #include <set>
+
+#include <doctest/doctest.h>
 
 #include "auth/auth_service.hpp"
 #include "auth/login_throttle.hpp"
@@ -25,8 +25,7 @@ struct Accounts {
   db::Database database{{.path = dir.path() / "plenary.db", .readers = 2}};
   LoginThrottle throttle;
   std::int64_t clock = 1'732'000'000;  // 2024-11-19
-  AuthService auth{database, throttle,
-                   {.token_ttl = std::chrono::hours(12), .now = [this] { return clock; }}};
+  AuthService auth{database, throttle, {.token_ttl = std::chrono::hours(12), .now = [this] { return clock; }}};
 };
 
 unsigned status_of(const std::function<void()>& action) {
@@ -124,7 +123,8 @@ TEST_CASE("a wrong password and an unknown account get the same 401") {
   CHECK(wrong_password == unknown_account);
 }
 
-TEST_CASE("repeated failed sign-ins for one account are refused with 429 and Retry-After, even with the right password") {
+TEST_CASE(
+    "repeated failed sign-ins for one account are refused with 429 and Retry-After, even with the right password") {
   Accounts accounts;
   accounts.auth.create_host("host@somri.example", Role::admin, kPassword);
   for (int i = 0; i < 5; ++i) {
@@ -139,7 +139,8 @@ TEST_CASE("repeated failed sign-ins for one account are refused with 429 and Ret
   }
 }
 
-TEST_CASE("the throttle limits per account and per address, forgets after the window, and a success clears the account") {
+TEST_CASE(
+    "the throttle limits per account and per address, forgets after the window, and a success clears the account") {
   LoginThrottle throttle({.per_account = 3, .per_address = 5, .window = std::chrono::seconds(60)});
   const auto start = LoginThrottle::Clock::now();
   for (int i = 0; i < 3; ++i) throttle.record_failure("a@x", "1.1.1.1", start);

@@ -1,11 +1,12 @@
-#include <doctest/doctest.h>
+#include "db/database.hpp"
 
 #include <atomic>
 #include <filesystem>
 #include <thread>
 #include <vector>
 
-#include "db/database.hpp"
+#include <doctest/doctest.h>
+
 #include "db/error.hpp"
 #include "support/temp_dir.hpp"
 
@@ -99,8 +100,9 @@ TEST_CASE("the database runs in WAL mode with foreign keys enforced") {
     CHECK(keys->int64(0) == 1);
   });
   CHECK_THROWS_AS(database.write([](Connection& c) {
-    c.exec("INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) "
-           "VALUES (zeroblob(32), 12345, 0, 1)");
+    c.exec(
+        "INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at) "
+        "VALUES (zeroblob(32), 12345, 0, 1)");
   }),
                   ConstraintError);
 }

@@ -1,7 +1,8 @@
+#include "http/json_body.hpp"
+
 #include <doctest/doctest.h>
 
 #include "http/api_error.hpp"
-#include "http/json_body.hpp"
 
 using namespace plenary::http;
 

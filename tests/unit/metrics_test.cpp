@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "ops/metrics.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace plenary::ops;
 using namespace std::chrono_literals;

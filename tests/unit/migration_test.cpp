@@ -1,8 +1,9 @@
+#include "db/migration.hpp"
+
 #include <doctest/doctest.h>
 
 #include "db/connection.hpp"
 #include "db/database.hpp"
-#include "db/migration.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace plenary;

@@ -1,10 +1,9 @@
-#include <doctest/doctest.h>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <set>
 
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "api/routes.hpp"
@@ -30,6 +29,7 @@ TEST_CASE("the OpenAPI document in static/ describes exactly the routes the serv
   http::Router router;
   api::add_routes(router);
   std::set<std::string> declared;
-  for (const auto& route : router.routes()) declared.insert(std::string(http::to_string(route.method)) + " " + route.pattern);
+  for (const auto& route : router.routes())
+    declared.insert(std::string(http::to_string(route.method)) + " " + route.pattern);
   CHECK(documented == declared);
 }

@@ -1,12 +1,12 @@
-#include <doctest/doctest.h>
+#include "http/pipeline.hpp"
 
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "app/services.hpp"
 #include "auth/auth_service.hpp"
 #include "db/database.hpp"
 #include "http/api_error.hpp"
-#include "http/pipeline.hpp"
 #include "ops/log.hpp"
 #include "ops/metrics.hpp"
 #include "support/temp_dir.hpp"
@@ -70,9 +70,11 @@ struct Fixture {
     router.add(Method::get, "/api/v1/broken", [](RequestContext&) -> Response {
       throw std::runtime_error("SQLITE_CORRUPT in /srv/secret/plenary.db");
     });
-    router.add(Method::get, "/api/v1/admin-only", [](RequestContext& context) {
-      return json_response(200, {{"hello", context.require_principal().email}});
-    }, {.access = Access::only({auth::Role::admin})});
+    router.add(Method::get, "/api/v1/admin-only",
+               [](RequestContext& context) {
+                 return json_response(200, {{"hello", context.require_principal().email}});
+               },
+               {.access = Access::only({auth::Role::admin})});
   }
 
   std::string token_for(const std::string& email, auth::Role role) {
@@ -87,7 +89,9 @@ struct Fixture {
   }
 };
 
-nlohmann::json body_of(const Response& response) { return nlohmann::json::parse(response.body); }
+nlohmann::json body_of(const Response& response) {
+  return nlohmann::json::parse(response.body);
+}
 
 }  // namespace
 

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "http/router.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace plenary::http;
 

@@ -1,9 +1,10 @@
-#include <doctest/doctest.h>
+#include "http/static_files.hpp"
 
 #include <filesystem>
 
+#include <doctest/doctest.h>
+
 #include "http/api_error.hpp"
-#include "http/static_files.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace plenary;

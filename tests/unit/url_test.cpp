@@ -1,7 +1,8 @@
+#include "http/url.hpp"
+
 #include <doctest/doctest.h>
 
 #include "http/api_error.hpp"
-#include "http/url.hpp"
 
 using namespace plenary::http;
 
