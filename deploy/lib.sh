@@ -8,6 +8,7 @@ PLENARY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PLENARY_BUILD_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev libcli11-dev
+  libhowardhinnant-date-dev libutf8proc-dev zlib1g-dev tzdata
 )
 # Added for the test suite.
 PLENARY_TEST_PACKAGES=(doctest-dev)

@@ -5,6 +5,9 @@ namespace plenary::api {
 void add_routes(http::Router& router) {
   add_ops_routes(router);
   add_auth_routes(router);
+  add_event_routes(router);
+  add_agenda_routes(router);
+  add_event_resource_routes(router);
 }
 
 }  // namespace plenary::api

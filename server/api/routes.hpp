@@ -11,5 +11,8 @@ void add_routes(http::Router& router);
 
 void add_ops_routes(http::Router& router);
 void add_auth_routes(http::Router& router);
+void add_event_routes(http::Router& router);
+void add_agenda_routes(http::Router& router);
+void add_event_resource_routes(http::Router& router);
 
 }  // namespace plenary::api

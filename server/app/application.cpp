@@ -17,6 +17,7 @@
 #include "app/services.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/login_throttle.hpp"
+#include "cache/agenda_cache.hpp"
 #include "db/database.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
@@ -71,6 +72,7 @@ struct Application::Parts {
   auth::LoginThrottle throttle;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<http::StaticFiles> static_files;
+  cache::AgendaCache agenda_cache;
   Services services;
   std::unique_ptr<http::Pipeline> pipeline;
 
@@ -135,7 +137,7 @@ void Application::start() {
   } catch (const std::exception& error) {
     ops::logger().warn("static files disabled", {{"reason", error.what()}});
   }
-  p.services = Services{&p.config, p.database.get(), p.auth.get(), &p.metrics, p.static_files.get()};
+  p.services = Services{&p.config, p.database.get(), p.auth.get(), &p.metrics, p.static_files.get(), &p.agenda_cache};
   p.pipeline = std::make_unique<http::Pipeline>(
       p.router, &p.services, [auth = p.auth.get()](std::string_view token) { return auth->authenticate(token); },
       &p.metrics, &ops::logger());

@@ -9,6 +9,8 @@
 
 #include "app/application.hpp"
 #include "app/demo.hpp"
+#include "app/demo_meeting.hpp"
+#include "domain/instant.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/login_throttle.hpp"
 #include "auth/password.hpp"
@@ -28,11 +30,13 @@ int serve(Config config) {
   application.start();
   std::string banner = "\nPlenary is running at " + application.url() + "\n";
   if (application.config().demo) {
-    const DemoCredentials demo = seed_demo(application.database(), application.auth(), application.config().data_dir);
-    banner += "  Demo admin:  " + demo.email + "\n  Password:    " + demo.password + "\n";
+    const DemoCredentials demo =
+        seed_demo(application.database(), application.auth(), application.config().data_dir, domain::unix_now());
+    banner += "  Demo meeting: " + application.url() + "api/v1/events/" + kDemoEventSlug + "/agenda\n";
+    banner += "  Demo admin:   " + demo.email + "\n  Password:     " + demo.password + "\n";
   }
-  banner +=
-      "  Data:        " + std::filesystem::absolute(application.config().data_dir).string() + "\nStop with Ctrl+C.\n\n";
+  banner += "  Data:         " + std::filesystem::absolute(application.config().data_dir).string() +
+            "\nStop with Ctrl+C.\n\n";
   std::cout << banner << std::flush;
   return application.run();
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include "app/demo_meeting.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/password.hpp"
 #include "db/database.hpp"
@@ -34,7 +35,8 @@ void save(const std::filesystem::path& file, const DemoCredentials& credentials)
 
 }  // namespace
 
-DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const std::filesystem::path& data_dir) {
+DemoCredentials seed_demo_admin(db::Database& database, auth::AuthService& auth,
+                                const std::filesystem::path& data_dir) {
   const std::filesystem::path file = data_dir / "demo-admin.json";
   const auto existing =
       database.read([](db::Connection& c) { return db::user_store::find_by_email(c, kDemoAdminEmail); });
@@ -52,6 +54,15 @@ DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const
   }
   save(file, credentials);
   ops::logger().info("demo admin ready", {{"email", credentials.email}});
+  return credentials;
+}
+
+DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const std::filesystem::path& data_dir,
+                          std::int64_t now) {
+  DemoCredentials credentials = seed_demo_admin(database, auth, data_dir);
+  const auto admin =
+      database.read([](db::Connection& c) { return db::user_store::find_by_email(c, kDemoAdminEmail); });
+  seed_demo_meeting(database, admin->id, admin->email, now);
   return credentials;
 }
 

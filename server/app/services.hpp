@@ -3,6 +3,9 @@
 namespace plenary::auth {
 class AuthService;
 }
+namespace plenary::cache {
+class AgendaCache;
+}
 namespace plenary::db {
 class Database;
 }
@@ -25,6 +28,7 @@ struct Services {
   auth::AuthService* auth = nullptr;
   ops::Metrics* metrics = nullptr;
   const http::StaticFiles* static_files = nullptr;
+  cache::AgendaCache* agenda_cache = nullptr;
 };
 
 }  // namespace plenary::app

@@ -7,16 +7,13 @@
 #include "db/database.hpp"
 #include "db/error.hpp"
 #include "db/user_store.hpp"
+#include "domain/instant.hpp"
 #include "http/api_error.hpp"
 
 namespace plenary::auth {
 namespace {
 
 constexpr std::int64_t kKeepExpiredTokensSeconds = 7 * 24 * 3600;
-
-std::int64_t system_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
@@ -39,7 +36,7 @@ std::optional<std::string> normalize_email(std::string_view email) {
 
 AuthService::AuthService(db::Database& database, LoginThrottle& throttle, AuthOptions options)
     : database_(database), throttle_(throttle), options_(std::move(options)) {
-  if (!options_.now) options_.now = system_now;
+  if (!options_.now) options_.now = domain::unix_now;
 }
 
 std::int64_t AuthService::now() const {

@@ -1,5 +1,6 @@
 #include "domain/instant.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
@@ -13,6 +14,11 @@ std::string format_utc(std::int64_t seconds) {
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1,
                 parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec);
   return text;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace plenary::domain

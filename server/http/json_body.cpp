@@ -1,7 +1,9 @@
 #include "http/json_body.hpp"
 
 #include <algorithm>
+#include <vector>
 
+#include "domain/text.hpp"
 #include "http/api_error.hpp"
 
 namespace plenary::http {
@@ -38,6 +40,55 @@ bool charset_ok(std::string_view content_type) {
 
 struct DepthExceeded {};
 
+// U+FDD0, a noncharacter: stands in for each byte that is not UTF-8.
+constexpr std::string_view kSentinel = "\xEF\xB7\x90";
+
+// nlohmann refuses invalid UTF-8 as a syntax error; people need to hear which
+// field holds it. So bad bytes are swapped for the sentinel, the body parsed,
+// and every string (or key) holding a sentinel reported as a 422.
+[[noreturn]] void refuse_invalid_utf8(const std::string& body, std::size_t max_depth);
+
+void collect_marked(const nlohmann::json& value, const std::string& path, std::vector<FieldError>& errors) {
+  if (value.is_string()) {
+    if (value.get_ref<const std::string&>().find(kSentinel) != std::string::npos) {
+      errors.push_back({path, "is not valid UTF-8"});
+    }
+  } else if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      const std::string child = path.empty() ? key : path + "." + key;
+      if (key.find(kSentinel) != std::string::npos) errors.push_back({path, "has a name that is not valid UTF-8"});
+      collect_marked(item, child, errors);
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      collect_marked(value[i], path.empty() ? std::to_string(i) : path + "." + std::to_string(i), errors);
+    }
+  }
+}
+
+void refuse_invalid_utf8(const std::string& body, std::size_t max_depth) {
+  std::string repaired;
+  repaired.reserve(body.size() + 16);
+  std::size_t at = 0;
+  while (at < body.size()) {
+    const std::size_t valid = domain::valid_utf8_prefix(std::string_view(body).substr(at));
+    repaired.append(body, at, valid);
+    at += valid;
+    if (at < body.size()) {
+      repaired += kSentinel;
+      ++at;
+    }
+  }
+  const auto limit_depth = [max_depth](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    return static_cast<std::size_t>(depth) <= max_depth;
+  };
+  const auto parsed = nlohmann::json::parse(repaired, limit_depth, false);
+  std::vector<FieldError> errors;
+  if (!parsed.is_discarded()) collect_marked(parsed, "", errors);
+  if (errors.empty()) throw bad_request("The body is not valid UTF-8 JSON.");
+  throw validation_failed(std::move(errors));
+}
+
 }  // namespace
 
 bool media_type_is(std::string_view content_type, std::string_view media_type) noexcept {
@@ -54,6 +105,7 @@ nlohmann::json parse_json_body(const Request& request, std::size_t max_depth) {
                   [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; })) {
     throw bad_request("The request body is empty; this endpoint takes a JSON document.");
   }
+  if (!domain::is_valid_utf8(request.body)) refuse_invalid_utf8(request.body, max_depth);
   const auto limit_depth = [max_depth](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
     if (static_cast<std::size_t>(depth) > max_depth) throw DepthExceeded{};
     return true;

@@ -5,17 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/text.hpp"
+
 namespace plenary::http {
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   return std::ranges::equal(a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
 }
 
-std::string_view trim_ows(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+std::string_view trim_ows(std::string_view text) noexcept { return domain::trim_blanks(text); }
 
 void Headers::set(std::string_view name, std::string value) {
   remove(name);

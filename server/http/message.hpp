@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -30,9 +31,13 @@ struct Response {
   unsigned status = 200;
   Headers headers;
   std::string body;
+  // Set instead of `body` to send bytes shared with a cache, without a copy.
+  std::shared_ptr<const std::string> shared_body;
   // Set for HEAD: the length the GET would have had, sent as Content-Length
   // while the body stays empty.
   std::optional<std::size_t> head_content_length;
+
+  std::string_view body_view() const noexcept { return shared_body ? std::string_view(*shared_body) : body; }
 };
 
 Response json_response(unsigned status, const nlohmann::json& body);

@@ -53,9 +53,24 @@ Pipeline::Pipeline(const Router& router, app::Services* services, Authenticator 
       metrics_(metrics),
       logger_(logger) {}
 
-bool Pipeline::runs_on_io(const Request& request) const {
-  const auto match = router_.match(request.method, request.path());
-  return match.route != nullptr && match.route->options.run_on == RunOn::io;
+std::optional<Response> Pipeline::handle_on_io(const Request& request) const {
+  auto match = router_.match(request.method, request.path());
+  if (match.route == nullptr) return std::nullopt;
+  const Route& route = *match.route;
+  if (route.options.run_on == RunOn::io) return handle(request);
+  if (!route.options.fast_path || request.headers.contains("Authorization")) return std::nullopt;
+  try {
+    const auto id_header = request.headers.get("X-Request-Id");
+    std::string request_id =
+        id_header && acceptable_request_id(*id_header) ? std::string(*id_header) : new_request_id();
+    RequestContext context(request, std::move(match.params), parse_query(request.query_string()), request_id,
+                           services_);
+    auto response = route.options.fast_path(context);
+    if (response) finish(request, *response, request_id, route.pattern);
+    return response;
+  } catch (...) {
+    return std::nullopt;  // the handler on a worker will say what is wrong
+  }
 }
 
 Response Pipeline::handle(const Request& request) const {
@@ -140,8 +155,9 @@ void Pipeline::finish(const Request& request, Response& response, const std::str
     response.headers.set("Cache-Control", "no-store");
   }
   if (request.method == Method::head) {
-    response.head_content_length = response.body.size();
+    response.head_content_length = response.body_view().size();
     response.body.clear();
+    response.shared_body.reset();
   }
   const auto took = std::chrono::steady_clock::now() - request.received_at;
   if (metrics_ != nullptr) metrics_->observe_request(request.method_text, route_label, response.status, took);
@@ -151,7 +167,7 @@ void Pipeline::finish(const Request& request, Response& response, const std::str
                               {"route", route_label},
                               {"status", response.status},
                               {"duration_ms", std::chrono::duration<double, std::milli>(took).count()},
-                              {"bytes", response.head_content_length.value_or(response.body.size())},
+                              {"bytes", response.head_content_length.value_or(response.body_view().size())},
                               {"remote", request.remote_address}});
   }
 }

@@ -30,8 +30,9 @@ class Pipeline {
   Pipeline(const Router& router, app::Services* services, Authenticator authenticator, ops::Metrics* metrics,
            ops::Logger* logger);
 
-  // True when the request's handler is declared RunOn::io.
-  bool runs_on_io(const Request& request) const;
+  // On the I/O thread: the response when the route runs there or its fast
+  // path answers from memory; nullopt when a worker must handle() it.
+  std::optional<Response> handle_on_io(const Request& request) const;
   // Never throws.
   Response handle(const Request& request) const;
   // A response for a request the network layer could not read whole (400,

@@ -14,6 +14,10 @@
 namespace plenary::http {
 
 using Handler = std::function<Response(RequestContext&)>;
+// Runs on the I/O thread before a worker is involved and must not block: it
+// answers from memory (a cache hit) or returns nullopt to let the route's
+// handler run on a worker. Only for requests without credentials.
+using FastPath = std::function<std::optional<Response>(RequestContext&)>;
 
 // Where a handler runs. `worker` (the default) is a thread of the worker pool,
 // free to block on the database or hash a password. `io` runs on the
@@ -25,6 +29,7 @@ enum class RunOn { worker, io };
 struct RouteOptions {
   Access access = Access::anyone();
   RunOn run_on = RunOn::worker;
+  FastPath fast_path;
 };
 
 struct Route {

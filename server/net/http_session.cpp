@@ -183,9 +183,8 @@ void HttpSession::on_read_error(beast::error_code error) {
 void HttpSession::dispatch(http::Request request, unsigned version) {
   auto slot = std::make_shared<Pending>();
   queue_.push_back(slot);
-  const http::Pipeline& pipeline = state_->pipeline;
-  if (pipeline.runs_on_io(request)) {
-    fill(*slot, pipeline.handle(request), version);
+  if (auto response = state_->pipeline.handle_on_io(request)) {
+    fill(*slot, std::move(*response), version);
     return do_write();
   }
   asio::post(state_->workers, [self = shared_from_this(), slot, version, request = std::move(request)]() mutable {
@@ -210,9 +209,19 @@ void HttpSession::fill(Pending& slot, http::Response&& response, unsigned versio
   } else if (response.head_content_length) {
     out.content_length(*response.head_content_length);
   } else {
-    out.content_length(response.body.size());
+    out.content_length(response.body_view().size());
   }
-  if (!bodiless) out.body() = std::move(response.body);
+  std::string_view body;
+  if (!bodiless && response.shared_body) {
+    slot.shared_body = std::move(response.shared_body);
+    body = *slot.shared_body;
+  } else if (!bodiless) {
+    slot.owned_body = std::move(response.body);
+    body = slot.owned_body;
+  }
+  out.body().data = body.empty() ? nullptr : const_cast<char*>(body.data());
+  out.body().size = body.size();
+  out.body().more = false;
   slot.ready = true;
 }
 

@@ -10,6 +10,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "http/api_error.hpp"
@@ -38,7 +39,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   struct Pending {
     bool ready = false;
     bool close_after = false;
-    boost::beast::http::response<boost::beast::http::string_body> response;
+    boost::beast::http::response<boost::beast::http::buffer_body> response;
+    std::string owned_body;                        // the body, when not shared
+    std::shared_ptr<const std::string> shared_body;  // or bytes shared with a cache
   };
 
   void do_read();

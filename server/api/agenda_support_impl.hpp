@@ -1,0 +1,31 @@
+#pragma once
+
+#include "app/services.hpp"
+#include "cache/agenda_cache.hpp"
+#include "db/agenda_store.hpp"
+#include "db/database.hpp"
+#include "http/api_error.hpp"
+
+namespace plenary::api {
+
+template <class Change>
+auto change_event(http::RequestContext& context, Change&& change) {
+  const std::string slug(context.param("slug"));
+  app::Services& services = context.services();
+  struct Invalidate {
+    cache::AgendaCache* cache;
+    const std::string& slug;
+    // Also on failure: a rolled-back write leaves the cache right, and a
+    // write that committed before failing later must not leave it stale.
+    ~Invalidate() {
+      if (cache != nullptr) cache->invalidate(slug);
+    }
+  } invalidate{services.agenda_cache, slug};
+  return services.database->write([&](db::Connection& connection) {
+    const auto event = db::agenda_store::find_event(connection, slug);
+    if (!event) throw http::not_found("There is no event " + slug + ".");
+    return change(connection, *event);
+  });
+}
+
+}  // namespace plenary::api

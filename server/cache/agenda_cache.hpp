@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/agenda.hpp"
+
+namespace plenary::cache {
+
+// One rendered response body, in both encodings, shared with every response
+// that sends it (no copy per request).
+struct Rendered {
+  std::shared_ptr<const std::string> identity;
+  std::shared_ptr<const std::string> gzip;
+  std::string etag;             // strong, of the identity bytes: "\"…\""
+  std::string content_language;
+};
+
+// What the I/O thread needs to know about an event to find its cached
+// agenda without the database: its id, languages and visibility.
+struct EventFacts {
+  std::int64_t id = 0;
+  std::vector<std::string> languages;
+  std::string default_language;
+  domain::Visibility visibility = domain::Visibility::public_;
+};
+
+// Rendered agendas per (event, audience, language, filters), kept in memory
+// so a read under load runs no SQL. Invalidated as a whole per event on any
+// change. A render that read the database before a change must not be stored
+// after it: callers take generation() before reading and hand it to put(),
+// which drops the entry if the event changed in between.
+// Thread-safety: every member may be called from any thread.
+class AgendaCache {
+ public:
+  explicit AgendaCache(std::size_t max_entries = 4096) : max_entries_(max_entries) {}
+
+  std::uint64_t generation(const std::string& slug) const;
+  std::optional<EventFacts> facts(const std::string& slug) const;
+  std::shared_ptr<const Rendered> find(const std::string& slug, const std::string& key) const;
+  void put(const std::string& slug, std::uint64_t generation, const EventFacts& facts, const std::string& key,
+           std::shared_ptr<const Rendered> rendered);
+  void invalidate(const std::string& slug);
+  std::size_t size() const;
+
+ private:
+  struct PerEvent {
+    std::uint64_t generation = 0;
+    std::optional<EventFacts> facts;
+    std::unordered_map<std::string, std::shared_ptr<const Rendered>> entries;
+  };
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, PerEvent> events_;
+  std::size_t entries_ = 0;
+  std::size_t max_entries_;
+};
+
+}  // namespace plenary::cache
