@@ -55,7 +55,9 @@ domain::Event read_event(const nlohmann::json& input, http::Validation& validati
       std::find(event.languages.begin(), event.languages.end(), event.default_language) == event.languages.end()) {
     fields.fail("default_language", "must be one of the event's languages");
   }
-  const std::string* required = event.default_language.empty() ? nullptr : &event.default_language;
+  const bool default_ok = std::find(event.languages.begin(), event.languages.end(), event.default_language) !=
+                          event.languages.end();
+  const std::string* required = default_ok ? &event.default_language : nullptr;
   event.title = fields.localized("title", event.languages, kTitleChars, required);
   event.description = fields.localized("description", event.languages, kLongTextChars, nullptr);
   event.venue = fields.localized("venue", event.languages, kShortTextChars, nullptr);

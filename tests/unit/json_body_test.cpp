@@ -50,9 +50,14 @@ TEST_CASE("malformed JSON is 400 and says on which line and column") {
   CHECK(error.detail().find("line 3, column 14") != std::string::npos);
 }
 
-TEST_CASE("an empty body and invalid UTF-8 are 400") {
+TEST_CASE("an empty body is 400, and invalid UTF-8 inside a string is 422 naming the field") {
   CHECK(error_of(json_request("  \n")).status() == 400);
-  CHECK(error_of(json_request("{\"name\":\"\xC3\x28\"}")).status() == 400);
+  const ApiError error = error_of(json_request("{\"title\":{\"en\":\"ok\",\"vi\":\"Vi\xE1\xBB\"},\"n\":1}"));
+  CHECK(error.status() == 422);
+  REQUIRE(error.extensions()["errors"].size() == 1);
+  CHECK(error.extensions()["errors"][0]["field"] == "title.vi");
+  CHECK(error.extensions()["errors"][0]["detail"] == "is not valid UTF-8");
+  CHECK(error_of(json_request("{\"a\":1}\xFF")).status() == 400);  // outside any string
 }
 
 TEST_CASE("nesting deeper than the limit is 400, within it is fine") {

@@ -20,6 +20,7 @@ TEST_CASE("the OpenAPI document in static/ describes exactly the routes the serv
   std::set<std::string> documented;
   for (const auto& [path, operations] : document["paths"].items()) {
     for (const auto& [method, operation] : operations.items()) {
+      if (method == "parameters") continue;
       std::string upper = method;
       std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
       documented.insert(upper + " " + path);
