@@ -91,21 +91,22 @@ Response agenda_response(const cache::Rendered& rendered, const http::Request& r
   const bool gzip = http::accepts_gzip(request.headers.get("Accept-Encoding").value_or(""));
   const std::string etag = gzip ? rendered.etag.substr(0, rendered.etag.size() - 1) + "-gz\"" : rendered.etag;
   Response response;
-  response.headers.set("ETag", etag);
-  response.headers.set("Cache-Control", hosts ? "private, no-cache" : "public, no-cache");
-  response.headers.set("Vary", "Accept-Language, Accept-Encoding, Authorization");
+  response.headers.add("ETag", etag);
+  response.headers.add("Cache-Control", hosts ? "private, no-cache" : "public, no-cache");
+  response.headers.add("Vary", "Accept-Language, Accept-Encoding, Authorization");
   if (const auto if_none_match = request.headers.get("If-None-Match");
       if_none_match && http::etag_matches(*if_none_match, etag)) {
     response.status = 304;
     return response;
   }
-  response.headers.set("Content-Type", "application/json");
-  response.headers.set("Content-Language", rendered.content_language);
-  if (gzip) {
-    response.headers.set("Content-Encoding", "gzip");
-    response.shared_body = rendered.gzip;
+  response.headers.add("Content-Type", "application/json");
+  response.headers.add("Content-Language", rendered.content_language);
+  if (gzip) response.headers.add("Content-Encoding", "gzip");
+  const auto& file = gzip ? rendered.gzip_file : rendered.identity_file;
+  if (file) {
+    response.body_file = file;
   } else {
-    response.shared_body = rendered.identity;
+    response.shared_body = gzip ? rendered.gzip : rendered.identity;
   }
   return response;
 }
@@ -164,6 +165,8 @@ Response get_agenda(RequestContext& context) {
   rendered->gzip = std::make_shared<const std::string>(http::gzip(*body));
   rendered->etag = strong_etag(*body);
   rendered->identity = std::move(body);
+  rendered->identity_file = http::BodyFile::create(*rendered->identity);
+  rendered->gzip_file = http::BodyFile::create(*rendered->gzip);
   rendered->content_language = view.content_language();
   cache.put(slug, generation,
             {data.event.id, data.event.languages, data.event.default_language, data.event.visibility}, key,

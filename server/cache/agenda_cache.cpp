@@ -10,11 +10,10 @@ std::uint64_t AgendaCache::generation(const std::string& slug) const {
   return it == events_.end() ? 0 : it->second.generation;
 }
 
-std::optional<EventFacts> AgendaCache::facts(const std::string& slug) const {
+std::shared_ptr<const EventFacts> AgendaCache::facts(const std::string& slug) const {
   std::shared_lock lock(mutex_);
   const auto it = events_.find(slug);
-  if (it == events_.end()) return std::nullopt;
-  return it->second.facts;
+  return it == events_.end() ? nullptr : it->second.facts;
 }
 
 std::shared_ptr<const Rendered> AgendaCache::find(const std::string& slug, const std::string& key) const {
@@ -35,7 +34,7 @@ void AgendaCache::put(const std::string& slug, std::uint64_t generation, const E
     for (auto& [name, other] : events_) other.entries.clear();
     entries_ = 0;
   }
-  event.facts = facts;
+  if (!event.facts) event.facts = std::make_shared<const EventFacts>(facts);
   if (event.entries.insert_or_assign(key, std::move(rendered)).second) ++entries_;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/agenda.hpp"
+#include "http/body_file.hpp"
 
 namespace plenary::cache {
 
@@ -17,6 +18,9 @@ namespace plenary::cache {
 struct Rendered {
   std::shared_ptr<const std::string> identity;
   std::shared_ptr<const std::string> gzip;
+  // The same bytes in memory files, sent with sendfile(2); null if unavailable.
+  std::shared_ptr<const http::BodyFile> identity_file;
+  std::shared_ptr<const http::BodyFile> gzip_file;
   std::string etag;             // strong, of the identity bytes: "\"…\""
   std::string content_language;
 };
@@ -41,7 +45,7 @@ class AgendaCache {
   explicit AgendaCache(std::size_t max_entries = 4096) : max_entries_(max_entries) {}
 
   std::uint64_t generation(const std::string& slug) const;
-  std::optional<EventFacts> facts(const std::string& slug) const;
+  std::shared_ptr<const EventFacts> facts(const std::string& slug) const;
   std::shared_ptr<const Rendered> find(const std::string& slug, const std::string& key) const;
   void put(const std::string& slug, std::uint64_t generation, const EventFacts& facts, const std::string& key,
            std::shared_ptr<const Rendered> rendered);
@@ -51,7 +55,7 @@ class AgendaCache {
  private:
   struct PerEvent {
     std::uint64_t generation = 0;
-    std::optional<EventFacts> facts;
+    std::shared_ptr<const EventFacts> facts;
     std::unordered_map<std::string, std::shared_ptr<const Rendered>> entries;
   };
   mutable std::shared_mutex mutex_;

@@ -43,7 +43,7 @@ std::optional<LocalDate> parse_date(std::string_view text) {
 }
 
 std::string format_date(const LocalDate& value) {
-  char text[16];
+  char text[48];
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", value.year, value.month, value.day);
   return text;
 }
@@ -79,7 +79,7 @@ std::string TimeZone::format(std::int64_t unix_seconds) const {
   const long offset_minutes = static_cast<long>(info.offset.count() / 60);
   const char sign = offset_minutes < 0 ? '-' : '+';
   const long magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-  char text[40];
+  char text[96];
   std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ld%c%02ld:%02ld", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<long>(clock.hours().count()), static_cast<long>(clock.minutes().count()),

@@ -6,11 +6,15 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/text.hpp"
+#include "http/body_file.hpp"
 
 namespace plenary::http {
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::ranges::equal(a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
+  // Header names are ASCII: no locale lookup per character.
+  const auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+  return a.size() == b.size() &&
+         std::ranges::equal(a, b, [&](unsigned char x, unsigned char y) { return lower(x) == lower(y); });
 }
 
 std::string_view trim_ows(std::string_view text) noexcept { return domain::trim_blanks(text); }
@@ -65,6 +69,10 @@ std::string_view Request::query_string() const {
   const std::string_view whole(target);
   const auto mark = whole.find('?');
   return mark == std::string_view::npos ? std::string_view() : whole.substr(mark + 1);
+}
+
+std::size_t Response::body_size() const noexcept {
+  return body_file ? body_file->size() : body_view().size();
 }
 
 Response json_response(unsigned status, const nlohmann::json& body) {

@@ -12,6 +12,8 @@
 
 namespace plenary::http {
 
+class BodyFile;
+
 // A request as the network layer hands it over: independent of Beast, so
 // handlers and their tests need no socket and no Beast headers.
 struct Request {
@@ -31,13 +33,17 @@ struct Response {
   unsigned status = 200;
   Headers headers;
   std::string body;
-  // Set instead of `body` to send bytes shared with a cache, without a copy.
+  // Set instead of `body` to send bytes shared with a cache, without a copy:
+  // from memory, or from an in-memory file with sendfile(2).
   std::shared_ptr<const std::string> shared_body;
+  std::shared_ptr<const BodyFile> body_file;
   // Set for HEAD: the length the GET would have had, sent as Content-Length
   // while the body stays empty.
   std::optional<std::size_t> head_content_length;
 
+  // The body's bytes when they are in memory (empty for a body_file).
   std::string_view body_view() const noexcept { return shared_body ? std::string_view(*shared_body) : body; }
+  std::size_t body_size() const noexcept;
 };
 
 Response json_response(unsigned status, const nlohmann::json& body);

@@ -83,11 +83,10 @@ Router::Match Router::match(Method method, std::string_view raw_path) const {
   long best_score = -1;
   bool path_known = false;
   for (const Route& route : routes_) {
+    if (route.segments.size() != segments->size()) continue;
     const long score = specificity(route, *segments, nullptr);
     if (score < 0) continue;
     path_known = true;
-    append_method(result.allow, to_string(route.method));
-    if (route.method == Method::get) append_method(result.allow, "HEAD");
     const bool method_fits = route.method == method || route.method == wanted;
     if (method_fits && score > best_score) {
       best = &route;
@@ -101,6 +100,11 @@ Router::Match Router::match(Method method, std::string_view raw_path) const {
     return result;
   }
   if (path_known) {
+    for (const Route& route : routes_) {  // only now: who answers this path, for Allow
+      if (specificity(route, *segments, nullptr) < 0) continue;
+      append_method(result.allow, to_string(route.method));
+      if (route.method == Method::get) append_method(result.allow, "HEAD");
+    }
     append_method(result.allow, "OPTIONS");
     result.outcome = method == Method::options ? Match::Outcome::found : Match::Outcome::method_not_allowed;
     return result;

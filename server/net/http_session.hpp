@@ -6,11 +6,11 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "http/api_error.hpp"
@@ -39,9 +39,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   struct Pending {
     bool ready = false;
     bool close_after = false;
-    boost::beast::http::response<boost::beast::http::buffer_body> response;
-    std::string owned_body;                        // the body, when not shared
-    std::shared_ptr<const std::string> shared_body;  // or bytes shared with a cache
+    unsigned version = 11;
+    http::Response response;  // body owned, or shared with a cache (no copy)
+    std::string head;         // status line and header fields, made at write time
   };
 
   void do_read();
@@ -50,8 +50,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read_error(boost::beast::error_code error);
   void dispatch(http::Request request, unsigned version);
   void fill(Pending& slot, http::Response&& response, unsigned version);
+  static void serialize_head(Pending& slot);
   void reject(const http::ApiError& error);
   void do_write();
+  // Head, then a body_file with sendfile(2), on the raw non-blocking socket.
+  void send_file(std::shared_ptr<Pending> slot, std::size_t head_sent, std::int64_t offset);
   void on_write(boost::beast::error_code error, bool close);
   void do_close(bool linger);
   void do_linger();
@@ -71,6 +74,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool stopping_ = false;
   bool closed_ = false;
   std::size_t lingered_ = 0;
+  // Bounds a sendfile write, which tcp_stream's own timer does not cover.
+  boost::asio::steady_timer send_deadline_;
   std::unique_ptr<char[]> linger_buffer_;
 };
 

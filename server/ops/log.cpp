@@ -19,19 +19,89 @@ std::optional<LogLevel> parse_log_level(std::string_view text) noexcept {
 std::string utc_timestamp_now() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1,
-                parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, static_cast<int>(millis));
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  // The date and time part changes once a second: format it once per thread.
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[32];
+  if (seconds != cached_second) {
+    std::tm parts{};
+    gmtime_r(&seconds, &parts);
+    std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &parts);
+    cached_second = seconds;
+  }
+  std::string text(cached);
+  text += '.';
+  text += static_cast<char>('0' + millis / 100);
+  text += static_cast<char>('0' + millis / 10 % 10);
+  text += static_cast<char>('0' + millis % 10);
+  text += 'Z';
   return text;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    } else {
+      out += c;  // UTF-8 passes through; callers pass text that is UTF-8 or ASCII
+    }
+  }
+  out += '"';
+}
+
+namespace {
+
+constexpr const char* kLevelNames[] = {"debug", "info", "warn", "error"};
+
+void write_all(const std::string& text) {
+  // One write(2) per line: lines from several threads never interleave.
+  const char* data = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    const ssize_t written = ::write(STDERR_FILENO, data, left);
+    if (written <= 0) break;
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+}
+
+}  // namespace
+
+void Logger::log_preformatted(LogLevel level, std::string_view message, std::string_view fields) {
+  if (!enabled(level)) return;
+  std::string text;
+  text.reserve(64 + message.size() + fields.size());
+  text += "{\"ts\":\"";
+  text += utc_timestamp_now();
+  text += "\",\"level\":\"";
+  text += kLevelNames[static_cast<int>(level)];
+  text += "\",\"msg\":";
+  append_json_string(text, message);
+  if (!fields.empty()) {
+    text += ',';
+    text += fields;
+  }
+  text += "}\n";
+  std::lock_guard lock(mutex_);
+  if (sink_) {
+    sink_(std::string_view(text).substr(0, text.size() - 1));
+    return;
+  }
+  write_all(text);
 }
 
 void Logger::log(LogLevel level, std::string_view message, nlohmann::json fields) {
   if (!enabled(level)) return;
-  static constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
-  nlohmann::json line = {{"ts", utc_timestamp_now()}, {"level", kNames[static_cast<int>(level)]}, {"msg", message}};
+  nlohmann::json line = {{"ts", utc_timestamp_now()}, {"level", kLevelNames[static_cast<int>(level)]}, {"msg", message}};
   if (fields.is_object()) {
     for (auto& [key, value] : fields.items()) line[key] = std::move(value);
   }
@@ -42,15 +112,7 @@ void Logger::log(LogLevel level, std::string_view message, nlohmann::json fields
     sink_(std::string_view(text).substr(0, text.size() - 1));
     return;
   }
-  // One write(2) per line: lines from several threads never interleave.
-  const char* data = text.data();
-  std::size_t left = text.size();
-  while (left > 0) {
-    const ssize_t written = ::write(STDERR_FILENO, data, left);
-    if (written <= 0) break;
-    data += written;
-    left -= static_cast<std::size_t>(written);
-  }
+  write_all(text);
 }
 
 void Logger::set_level(LogLevel level) {

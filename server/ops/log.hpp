@@ -35,6 +35,10 @@ class Logger {
     log(LogLevel::error, message, std::move(fields));
   }
 
+  // For the hot path (one line per request): `fields` is already JSON object
+  // members ("\"a\":1,\"b\":\"x\""), written after ts, level and msg.
+  void log_preformatted(LogLevel level, std::string_view message, std::string_view fields);
+
   void set_level(LogLevel level);
   bool enabled(LogLevel level) const;
   // Replaces the sink (tests capture lines); an empty sink restores stderr.
@@ -51,5 +55,8 @@ Logger& logger();
 
 // "2024-11-19T07:00:00.123Z"
 std::string utc_timestamp_now();
+
+// Appends `text` to `out` as a JSON string literal, quotes included.
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace plenary::ops

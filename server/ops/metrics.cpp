@@ -74,10 +74,15 @@ void Metrics::observe_request(std::string_view method, std::string_view route, u
   Histogram* histogram = nullptr;
   {
     std::lock_guard lock(mutex_);
-    ++requests_[{std::string(method), std::string(route), status}];
-    auto& slot = request_latency_[std::string(route)];
-    if (!slot) slot = std::make_unique<Histogram>();
-    histogram = slot.get();
+    const auto key = std::tuple<std::string_view, std::string_view, unsigned>{method, route, status};
+    if (auto it = requests_.find(key); it != requests_.end()) {
+      ++it->second;
+    } else {
+      requests_.emplace(std::tuple<std::string, std::string, unsigned>{method, route, status}, 1);
+    }
+    auto it = request_latency_.find(route);
+    if (it == request_latency_.end()) it = request_latency_.emplace(route, std::make_unique<Histogram>()).first;
+    histogram = it->second.get();
   }
   histogram->observe(std::chrono::duration<double>(took).count());
 }
@@ -86,9 +91,9 @@ void Metrics::observe_db(std::string_view kind, std::chrono::nanoseconds took) {
   Histogram* histogram = nullptr;
   {
     std::lock_guard lock(mutex_);
-    auto& slot = db_latency_[std::string(kind)];
-    if (!slot) slot = std::make_unique<Histogram>();
-    histogram = slot.get();
+    auto it = db_latency_.find(kind);
+    if (it == db_latency_.end()) it = db_latency_.emplace(kind, std::make_unique<Histogram>()).first;
+    histogram = it->second.get();
   }
   histogram->observe(std::chrono::duration<double>(took).count());
 }

@@ -48,9 +48,10 @@ class Metrics {
 
  private:
   mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;
-  std::map<std::string, std::unique_ptr<Histogram>> request_latency_;  // by route
-  std::map<std::string, std::unique_ptr<Histogram>> db_latency_;       // by kind
+  // Transparent comparators: a lookup by string_view allocates nothing.
+  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t, std::less<>> requests_;
+  std::map<std::string, std::unique_ptr<Histogram>, std::less<>> request_latency_;  // by route
+  std::map<std::string, std::unique_ptr<Histogram>, std::less<>> db_latency_;       // by kind
   std::map<std::string, std::uint64_t> events_;
   struct Gauge {
     std::string name;

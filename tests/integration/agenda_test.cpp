@@ -18,6 +18,7 @@ namespace {
 
 // A server with one signed-in admin, talking JSON over real HTTP.
 struct Host {
+  explicit Host(TestServer::Tweak tweak = {}) : server(std::move(tweak)) {}
   TestServer server;
   std::string token = server.sign_in_new_host("secretariat@somri.example", auth::Role::admin);
 
@@ -405,4 +406,56 @@ TEST_CASE("the demo meeting is SOMRI-21 in Ha Long, in three languages, and in p
   // Seeding again (a restart) changes nothing.
   app::seed_demo(server.app().database(), server.app().auth(), server.data_dir(), domain::unix_now());
   CHECK(http_request(server.port(), "GET", "/api/v1/events/somri-21/agenda?lang=*").json() == agenda);
+}
+
+namespace {
+
+// The server's open connections, from its own metrics.
+long open_connections(unsigned short port) {
+  const std::string metrics = http_request(port, "GET", "/metrics").body;
+  const std::string series = "\nplenary_http_open_connections ";
+  const auto at = metrics.find(series);
+  return at == std::string::npos ? -1 : std::stol(metrics.substr(at + series.size()));
+}
+
+}  // namespace
+
+TEST_CASE("a phone that reads slowly still gets every byte of many large agendas, and HEAD gets their length") {
+  Host host;
+  app::seed_demo_meeting(host.server.app().database(), 1, "secretariat@somri.example", domain::unix_now());
+  const auto whole = host.anonymous("/api/v1/events/somri-21/agenda");
+  REQUIRE(whole.status == 200);
+  REQUIRE(whole.body.size() > 40'000);
+  const auto head = http_request(host.server.port(), "HEAD", "/api/v1/events/somri-21/agenda");
+  CHECK(head.header("Content-Length") == std::to_string(whole.body.size()));
+
+  HttpClient phone(host.server.port(), 4096);
+  std::string requests;
+  for (int i = 0; i < 12; ++i) requests += "GET /api/v1/events/somri-21/agenda HTTP/1.1\r\nHost: x\r\n\r\n";
+  phone.send_raw(requests);
+  for (int i = 0; i < 12; ++i) {
+    const auto response = phone.read_response();
+    CHECK(response.status == 200);
+    CHECK(response.body == whole.body);
+  }
+}
+
+TEST_CASE("a client that stops reading a large response is cut off by the time-out") {
+  Host host([](app::Config& config) { config.request_timeout_seconds = 0.5; });
+  app::seed_demo_meeting(host.server.app().database(), 1, "secretariat@somri.example", domain::unix_now());
+  const auto port = host.server.port();
+  REQUIRE(host.anonymous("/api/v1/events/somri-21/agenda").status == 200);
+  const long before = open_connections(port);
+
+  HttpClient stalled(port, 4096);
+  std::string requests;
+  // ~10 MB of answers: more than the kernel's socket buffers hold, so the
+  // server must wait on the client, and give up when the time-out passes.
+  for (int i = 0; i < 200; ++i) requests += "GET /api/v1/events/somri-21/agenda HTTP/1.1\r\nHost: x\r\n\r\n";
+  stalled.send_raw(requests);
+  // The server's own gauge says when it has given up on the stalled client.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  long open = open_connections(port);
+  while (open > before && std::chrono::steady_clock::now() < deadline) open = open_connections(port);
+  CHECK(open == before);
 }

@@ -19,9 +19,10 @@ constexpr auto kReadDeadline = std::chrono::seconds(10);
 
 }  // namespace
 
-HttpClient::HttpClient(unsigned short port) {
+HttpClient::HttpClient(unsigned short port, int receive_buffer) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error("socket failed");
+  if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);

@@ -30,7 +30,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // instead of hanging it. Owns the socket. Thread-safety: one thread.
 class HttpClient {
  public:
-  explicit HttpClient(unsigned short port);
+  // `receive_buffer` > 0 shrinks the socket's receive buffer (a slow phone).
+  explicit HttpClient(unsigned short port, int receive_buffer = 0);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

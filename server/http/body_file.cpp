@@ -1,0 +1,31 @@
+#include "http/body_file.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace plenary::http {
+
+std::shared_ptr<const BodyFile> BodyFile::create(std::string_view bytes) {
+  const int fd = ::memfd_create("plenary-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) return nullptr;
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t written = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) {
+      ::close(fd);
+      return nullptr;
+    }
+    done += static_cast<std::size_t>(written);
+  }
+  // Sealed: nothing can change the bytes under a response being sent.
+  ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  return std::shared_ptr<const BodyFile>(new BodyFile(fd, bytes.size()));
+}
+
+BodyFile::~BodyFile() { ::close(fd_); }
+
+}  // namespace plenary::http
