@@ -116,30 +116,21 @@ void seed_demo_meeting(db::Database& database, std::int64_t actor_id, const std:
     db::agenda_store::insert_audit(
         connection, demo_audit(event, actor_id, actor_email, now, "event.created", api::event_input(event)));
 
-    std::map<std::string, std::int64_t> rooms;
-    for (const auto& item : demo.at("rooms")) {
-      nlohmann::json input = item;
-      input.erase("key");
-      domain::Room room = api::read_room(input, event, validation);
-      check(validation, "room " + item.at("key").get<std::string>());
-      rooms[item.at("key")] = db::agenda_store::insert_room(connection, room);
-    }
-    std::map<std::string, std::int64_t> tracks;
-    for (const auto& item : demo.at("tracks")) {
-      nlohmann::json input = item;
-      input.erase("key");
-      domain::Track track = api::read_track(input, event, validation);
-      check(validation, "track " + item.at("key").get<std::string>());
-      tracks[item.at("key")] = db::agenda_store::insert_track(connection, track);
-    }
-    std::map<std::string, std::int64_t> people;
-    for (const auto& item : demo.at("people")) {
-      nlohmann::json input = item;
-      input.erase("key");
-      domain::Person person = api::read_person(input, event, validation);
-      check(validation, "person " + item.at("key").get<std::string>());
-      people[item.at("key")] = db::agenda_store::insert_person(connection, person);
-    }
+    // Each room, track and person through the API's own checks; keys to ids.
+    const auto load = [&](const char* list, auto read, auto insert) {
+      std::map<std::string, std::int64_t> ids;
+      for (const auto& item : demo.at(list)) {
+        nlohmann::json input = item;
+        input.erase("key");
+        auto value = read(input, event, validation);
+        check(validation, std::string(list) + " " + item.at("key").get<std::string>());
+        ids[item.at("key")] = insert(connection, value);
+      }
+      return ids;
+    };
+    const auto rooms = load("rooms", api::read_room, db::agenda_store::insert_room);
+    const auto tracks = load("tracks", api::read_track, db::agenda_store::insert_track);
+    const auto people = load("people", api::read_person, db::agenda_store::insert_person);
     for (const auto& item : demo.at("sessions")) {
       const domain::LocalDate day = domain::add_days(first_day, item.at("day").get<int>() - 1);
       const auto local = [&](const std::string& hhmm) {

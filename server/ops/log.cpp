@@ -101,18 +101,10 @@ void Logger::log_preformatted(LogLevel level, std::string_view message, std::str
 
 void Logger::log(LogLevel level, std::string_view message, nlohmann::json fields) {
   if (!enabled(level)) return;
-  nlohmann::json line = {{"ts", utc_timestamp_now()}, {"level", kLevelNames[static_cast<int>(level)]}, {"msg", message}};
-  if (fields.is_object()) {
-    for (auto& [key, value] : fields.items()) line[key] = std::move(value);
-  }
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  text += '\n';
-  std::lock_guard lock(mutex_);
-  if (sink_) {
-    sink_(std::string_view(text).substr(0, text.size() - 1));
-    return;
-  }
-  write_all(text);
+  if (!fields.is_object() || fields.empty()) return log_preformatted(level, message, {});
+  // The object's members, without its braces.
+  const std::string members = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  log_preformatted(level, message, std::string_view(members).substr(1, members.size() - 2));
 }
 
 void Logger::set_level(LogLevel level) {

@@ -382,13 +382,14 @@ TEST_CASE("anonymous callers and registrars cannot change the agenda, and delega
 
 TEST_CASE("the demo meeting is SOMRI-21 in Ha Long, in three languages, and in progress today") {
   TestServer server;
-  app::seed_demo(server.app().database(), server.app().auth(), server.data_dir(), domain::unix_now());
+  const std::int64_t now = domain::unix_now();
+  app::seed_demo(server.app().database(), server.app().auth(), server.data_dir(), now);
   const auto event = http_request(server.port(), "GET", "/api/v1/events/somri-21");
   REQUIRE(event.status == 200);
   CHECK(event.json()["time_zone"] == "Asia/Ho_Chi_Minh");
   CHECK(event.json()["languages"] == json({"en", "vi", "ms"}));
   const auto zone = *domain::TimeZone::find("Asia/Ho_Chi_Minh");
-  const std::string today = domain::format_date(zone.local_date(domain::unix_now()));
+  const std::string today = domain::format_date(zone.local_date(now));
   CHECK(event.json()["first_day"].get<std::string>() <= today);
   CHECK(today <= event.json()["last_day"].get<std::string>());
 
@@ -404,7 +405,7 @@ TEST_CASE("the demo meeting is SOMRI-21 in Ha Long, in three languages, and in p
   CHECK(kinds["press_conference"] >= 1);
   CHECK(kinds["break"] >= 1);
   // Seeding again (a restart) changes nothing.
-  app::seed_demo(server.app().database(), server.app().auth(), server.data_dir(), domain::unix_now());
+  app::seed_demo(server.app().database(), server.app().auth(), server.data_dir(), now);
   CHECK(http_request(server.port(), "GET", "/api/v1/events/somri-21/agenda?lang=*").json() == agenda);
 }
 
@@ -458,4 +459,27 @@ TEST_CASE("a client that stops reading a large response is cut off by the time-o
   long open = open_connections(port);
   while (open > before && std::chrono::steady_clock::now() < deadline) open = open_connections(port);
   CHECK(open == before);
+}
+
+TEST_CASE("started again days later, the demo meeting moves to the new today with its local times kept") {
+  TestServer server;
+  const std::int64_t now = domain::unix_now();
+  app::seed_demo(server.app().database(), server.app().auth(), server.data_dir(), now);
+  const json before = http_request(server.port(), "GET", "/api/v1/events/somri-21/agenda").json();
+  server.stop();
+
+  // The same data directory, ten days on (seeding runs before serving, as in `plenary serve --demo`).
+  TestServer later([&](app::Config& config) { config.data_dir = server.data_dir(); });
+  const std::int64_t ten_days_on = now + 10 * 86400;
+  app::seed_demo(later.app().database(), later.app().auth(), later.data_dir(), ten_days_on);
+  const json after = http_request(later.port(), "GET", "/api/v1/events/somri-21/agenda").json();
+  const auto zone = *domain::TimeZone::find("Asia/Ho_Chi_Minh");
+  const std::string today = domain::format_date(zone.local_date(ten_days_on));
+  CHECK(after["event"]["first_day"].get<std::string>() <= today);
+  CHECK(today <= after["event"]["last_day"].get<std::string>());
+  const auto first_before = all_sessions(before).at(0);
+  const auto first_after = all_sessions(after).at(0);
+  CHECK(first_after["id"] == first_before["id"]);
+  CHECK(first_after["starts_at"].get<std::string>().substr(10) == first_before["starts_at"].get<std::string>().substr(10));
+  CHECK(first_after["starts_at"] != first_before["starts_at"]);
 }
