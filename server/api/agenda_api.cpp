@@ -8,6 +8,7 @@
 #include "api/agenda_input.hpp"
 #include "api/agenda_support.hpp"
 #include "api/routes.hpp"
+#include "db/registration_store.hpp"
 #include "auth/password.hpp"
 #include "domain/instant.hpp"
 #include "domain/language.hpp"
@@ -59,7 +60,7 @@ std::optional<FilterQuery> read_filters(const RequestContext& context, http::Val
 }
 
 std::string agenda_key(bool hosts, const std::string& language, const FilterQuery& filters) {
-  std::string key = hosts ? "hosts|" : "public|";
+  std::string key = hosts ? "members|" : "public|";
   key += language;
   key += '|';
   if (filters.day) key += domain::format_date(*filters.day);
@@ -130,12 +131,13 @@ std::optional<Response> agenda_from_cache(RequestContext& context) {
 Response get_agenda(RequestContext& context) {
   cache::AgendaCache& cache = *context.services().agenda_cache;
   const std::string slug(context.param("slug"));
-  const bool hosts = sees_delegates_only(context);
   // Taken before reading: a change after this point keeps the render out of the cache.
   const std::uint64_t generation = cache.generation(slug);
   AgendaData data;
   data.event =
       context.services().database->read([&](db::Connection& connection) { return visible_event(context, connection); });
+  // Hosts and this event's delegates see delegates-only sessions: one render for them all.
+  const bool hosts = sees_delegates_only(context, data.event);
   const View view = view_for(context, data.event);
   http::Validation validation;
   const auto filters = read_filters(context, &validation);
@@ -180,7 +182,7 @@ Response get_session(RequestContext& context) {
   const domain::Session session = context.services().database->read([&](db::Connection& connection) {
     data.event = visible_event(context, connection);
     auto found = db::agenda_store::find_session(connection, data.event.id, id);
-    if (!found || (found->visibility == domain::Visibility::delegates && !sees_delegates_only(context))) {
+    if (!found || (found->visibility == domain::Visibility::delegates && !sees_delegates_only(context, data.event))) {
       throw http::not_found("There is no session " + std::to_string(id) + " in " + data.event.slug + ".");
     }
     if (found->room_id) {
@@ -272,7 +274,23 @@ Response patch_session(RequestContext& context) {
         if (!changed.empty() && !patch.contains("status") && movable) next.status = domain::SessionStatus::moved;
         if (next.status != existing->status) changed.push_back("status");
         check_session(connection, context, current, next);
-        db::agenda_store::update_session(connection, next, domain::unix_now());
+        // Seats: never fewer than those already confirmed; more seats promote the waitlist.
+        const std::int64_t confirmed = db::registration_store::count_confirmed(connection, id);
+        if (confirmed > 0 && (!next.capacity || *next.capacity < confirmed)) {
+          throw http::conflict(std::to_string(confirmed) +
+                               " seats are already confirmed; the capacity cannot go below that.");
+        }
+        const std::int64_t now = domain::unix_now();
+        db::agenda_store::update_session(connection, next, now);
+        if (next.capacity && (!existing->capacity || *next.capacity > *existing->capacity)) {
+          db::registration_store::promote_waitlist(connection, id, *next.capacity, now);
+        }
+        // RSVPs are kept and marked, so delegates can be told.
+        if (next.status == domain::SessionStatus::cancelled && existing->status != domain::SessionStatus::cancelled) {
+          db::registration_store::mark_rsvps(connection, id, "cancelled");
+        } else if (!changed.empty() && changed.front() != "status") {
+          db::registration_store::mark_rsvps(connection, id, "moved");
+        }
         audit(connection, context, current, "session.updated", "session", id, before, session_input(next, current));
         return std::tuple{current, next, changed};
       });

@@ -20,12 +20,15 @@ std::optional<std::int64_t> parse_positive(std::string_view text) {
 
 }  // namespace
 
-bool sees_delegates_only(const http::RequestContext& context) { return context.principal().has_value(); }
+bool sees_delegates_only(const http::RequestContext& context, const domain::Event& event) {
+  const auto& principal = context.principal();
+  return principal && (principal->is_host() || principal->event_id == event.id);
+}
 
 domain::Event visible_event(http::RequestContext& context, db::Connection& connection) {
   const std::string slug(context.param("slug"));
   auto event = db::agenda_store::find_event(connection, slug);
-  if (!event || (event->visibility == domain::Visibility::delegates && !sees_delegates_only(context))) {
+  if (!event || (event->visibility == domain::Visibility::delegates && !sees_delegates_only(context, *event))) {
     throw http::not_found("There is no event " + slug + ".");
   }
   return std::move(*event);
@@ -87,13 +90,14 @@ http::Response localized_response(unsigned status, const nlohmann::json& body, c
 void audit(db::Connection& connection, const http::RequestContext& context, const domain::Event& event,
            std::string action, std::string entity, std::optional<std::int64_t> entity_id,
            const nlohmann::json& before, const nlohmann::json& after) {
-  const auth::Principal& actor = context.require_principal();
   db::AuditEntry entry;
   entry.event_id = event.id;
   entry.event_slug = event.slug;
   entry.at = domain::unix_now();
-  entry.actor_id = actor.user_id;
-  entry.actor_email = actor.email;
+  const auto& actor = context.principal();
+  if (actor && actor->is_host()) entry.actor_id = actor->user_id;
+  entry.actor_email = !actor ? "anonymous" : actor->is_delegate() ? "delegate:" + std::to_string(actor->registration_id)
+                                                                    : actor->email;
   entry.action = std::move(action);
   entry.entity = std::move(entity);
   entry.entity_id = entity_id;

@@ -17,8 +17,8 @@ class Connection;
 
 namespace plenary::api {
 
-// Hosts see delegates-only events and sessions; anonymous callers do not.
-bool sees_delegates_only(const http::RequestContext& context);
+// Hosts, and the event's own delegates, see its delegates-only content.
+bool sees_delegates_only(const http::RequestContext& context, const domain::Event& event);
 
 // The event named by the {slug} path parameter, if this caller may see it;
 // 404 otherwise (a delegates-only event is not revealed to outsiders).

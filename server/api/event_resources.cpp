@@ -128,7 +128,7 @@ Response get_speaker(RequestContext& context) {
   nlohmann::json body = render_person(person, view);
   auto sessions = nlohmann::json::array();
   for (const auto& session : data.sessions) {
-    if (session.visibility == domain::Visibility::delegates && !sees_delegates_only(context)) continue;
+    if (session.visibility == domain::Visibility::delegates && !sees_delegates_only(context, data.event)) continue;
     for (const auto& speaker : session.speakers) {
       if (speaker.person_id != id) continue;
       sessions.push_back({{"id", session.id},

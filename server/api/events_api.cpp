@@ -21,9 +21,11 @@ http::ApiError slug_taken(const std::string& slug) {
 
 Response list_events(RequestContext& context) {
   const db::PageRequest page = page_request(context);
-  const bool all = sees_delegates_only(context);
+  const auto& principal = context.principal();
+  const bool all = principal && principal->is_host();
+  const std::int64_t own_event = principal ? principal->event_id : 0;  // a delegate's own meeting
   const auto events = context.services().database->read([&](db::Connection& connection) {
-    return db::agenda_store::list_events(connection, {page.after_id, page.limit + 1}, all);
+    return db::agenda_store::list_events(connection, {page.after_id, page.limit + 1}, all, own_event);
   });
   return http::json_response(200, page_json(events, page, [&](const domain::Event& event) {
     // Each event in the caller's language when it offers it, else its default.

@@ -8,6 +8,8 @@ void add_routes(http::Router& router) {
   add_event_routes(router);
   add_agenda_routes(router);
   add_event_resource_routes(router);
+  add_registration_routes(router);
+  add_seat_routes(router);
 }
 
 }  // namespace plenary::api

@@ -14,5 +14,7 @@ void add_auth_routes(http::Router& router);
 void add_event_routes(http::Router& router);
 void add_agenda_routes(http::Router& router);
 void add_event_resource_routes(http::Router& router);
+void add_registration_routes(http::Router& router);
+void add_seat_routes(http::Router& router);
 
 }  // namespace plenary::api

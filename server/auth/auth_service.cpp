@@ -6,6 +6,7 @@
 #include "auth/token.hpp"
 #include "db/database.hpp"
 #include "db/error.hpp"
+#include "db/registration_store.hpp"
 #include "db/user_store.hpp"
 #include "domain/instant.hpp"
 #include "http/api_error.hpp"
@@ -72,17 +73,58 @@ LoginResult AuthService::login(std::string_view email, std::string_view password
 }
 
 std::optional<Principal> AuthService::authenticate(std::string_view token) {
-  if (!token.starts_with(kHostTokenPrefix) || token.size() > 128) return std::nullopt;
+  if (token.size() > 128) return std::nullopt;
   const TokenHash hash = hash_token(token);
   const std::int64_t at = now();
-  return database_.read([&](db::Connection& c) { return db::user_store::principal_for_token(c, hash, at); });
+  if (token.starts_with(kHostTokenPrefix)) {
+    return database_.read([&](db::Connection& c) { return db::user_store::principal_for_token(c, hash, at); });
+  }
+  if (token.starts_with(kDelegateTokenPrefix)) {
+    return database_.read(
+        [&](db::Connection& c) { return db::registration_store::principal_for_delegate_token(c, hash, at); });
+  }
+  return std::nullopt;
 }
 
 bool AuthService::logout(std::string_view token) {
-  if (!token.starts_with(kHostTokenPrefix)) return false;
   const TokenHash hash = hash_token(token);
   const std::int64_t at = now();
-  return database_.write([&](db::Connection& c) { return db::user_store::revoke_token(c, hash, at); });
+  if (token.starts_with(kHostTokenPrefix)) {
+    return database_.write([&](db::Connection& c) { return db::user_store::revoke_token(c, hash, at); });
+  }
+  if (token.starts_with(kDelegateTokenPrefix)) {
+    return database_.write(
+        [&](db::Connection& c) { return db::registration_store::revoke_delegate_token(c, hash, at); });
+  }
+  return false;
+}
+
+AuthService::DelegateSignIn AuthService::exchange_access_code(std::string_view code,
+                                                              const std::string& remote_address) {
+  // Codes are guessed per address, never per account: one bucket for all codes.
+  static const std::string kAccount = "access-code";
+  if (const long wait = throttle_.retry_after(kAccount + ":" + remote_address, remote_address); wait > 0) {
+    throw http::too_many_requests("Too many wrong codes; try again in " + std::to_string(wait) + " seconds.", wait);
+  }
+  const TokenHash code_hash = hash_token(normalize_access_code(code));
+  DelegateSignIn result;
+  result.token = new_token(kDelegateTokenPrefix);
+  const std::int64_t issued = now();
+  result.expires_at = issued + options_.delegate_token_ttl.count();
+  const bool ok = database_.write([&](db::Connection& c) {
+    const auto registration = db::registration_store::registration_for_code(c, code_hash);
+    if (!registration) return false;
+    db::registration_store::insert_delegate_token(c, hash_token(result.token), registration->id, issued,
+                                                  result.expires_at);
+    result.registration_id = registration->id;
+    result.event_id = registration->event_id;
+    return true;
+  });
+  if (!ok) {
+    throttle_.record_failure(kAccount + ":" + remote_address, remote_address);
+    throw http::unauthorized("This access code is not valid; ask the registration desk for a new one.");
+  }
+  return result;
 }
 
 HostAccount AuthService::create_host(std::string_view email, Role role, std::string_view password) {

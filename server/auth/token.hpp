@@ -10,6 +10,13 @@ namespace plenary::auth {
 // The prefix says what kind of principal a token is for ("plh" for hosts), so
 // a leaked token is recognisable and lookups go to the right table.
 inline constexpr std::string_view kHostTokenPrefix = "plh_";
+inline constexpr std::string_view kDelegateTokenPrefix = "pld_";
+
+// A personal access code as a delegate types it: 12 characters in groups of
+// four from an alphabet without look-alikes ("K7QM-3XPA-9HTC", 60 bits).
+std::string new_access_code();
+// Upper-cased, without spaces and dashes: how codes are compared.
+std::string normalize_access_code(std::string_view code);
 
 using TokenHash = std::array<unsigned char, 32>;
 

@@ -170,10 +170,12 @@ std::optional<domain::Event> find_event(Connection& c, std::string_view slug) {
   return read_event(*statement);
 }
 
-std::vector<domain::Event> list_events(Connection& c, const PageRequest& page, bool include_delegates_only) {
+std::vector<domain::Event> list_events(Connection& c, const PageRequest& page, bool include_delegates_only,
+                                       std::int64_t also_event_id) {
   auto statement = c.prepare("SELECT " + std::string(kEventColumns) +
-                             " FROM events WHERE id > ?1 AND (?2 OR visibility = 'public') ORDER BY id LIMIT ?3");
-  statement->bind_all(page.after_id, include_delegates_only, static_cast<std::int64_t>(page.limit));
+                             " FROM events WHERE id > ?1 AND (?2 OR visibility = 'public' OR id = ?4)"
+                             " ORDER BY id LIMIT ?3");
+  statement->bind_all(page.after_id, include_delegates_only, static_cast<std::int64_t>(page.limit), also_event_id);
   std::vector<domain::Event> events;
   while (statement->step()) events.push_back(read_event(*statement));
   return events;

@@ -40,7 +40,9 @@ struct PageRequest {
 namespace agenda_store {
 
 std::optional<domain::Event> find_event(Connection& c, std::string_view slug);
-std::vector<domain::Event> list_events(Connection& c, const PageRequest& page, bool include_delegates_only);
+// Public events, plus every event when `include_delegates_only`, plus `also_event_id`.
+std::vector<domain::Event> list_events(Connection& c, const PageRequest& page, bool include_delegates_only,
+                                       std::int64_t also_event_id = 0);
 std::int64_t insert_event(Connection& c, const domain::Event& event, std::int64_t now);
 void update_event(Connection& c, const domain::Event& event, std::int64_t now);
 void delete_event(Connection& c, std::int64_t id);

@@ -14,6 +14,7 @@ class Access {
   static constexpr Access anyone() noexcept { return Access(false, 0); }
   // Any signed-in host (admin or registrar).
   static constexpr Access hosts() noexcept { return only({auth::Role::admin, auth::Role::registrar}); }
+  static constexpr Access delegates() noexcept { return only({auth::Role::delegate}); }
   static constexpr Access only(std::initializer_list<auth::Role> roles) noexcept {
     std::uint32_t mask = 0;
     for (auth::Role role : roles) mask |= bit(role);

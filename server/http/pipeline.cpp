@@ -36,7 +36,7 @@ std::string new_request_id() {
 
 std::string role_names(const Access& access) {
   std::string names;
-  for (auth::Role role : {auth::Role::admin, auth::Role::registrar}) {
+  for (auth::Role role : {auth::Role::admin, auth::Role::registrar, auth::Role::delegate}) {
     if (!access.allows(role)) continue;
     if (!names.empty()) names += " or ";
     names += auth::to_string(role);

@@ -1,0 +1,324 @@
+#include <doctest/doctest.h>
+
+#include <latch>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "support/http_client.hpp"
+#include "support/test_server.hpp"
+
+using namespace plenary;
+using namespace plenary::test;
+using nlohmann::json;
+
+namespace {
+
+// A server with an event, one side event and an admin and a registrar signed in.
+struct Desk {
+  TestServer server;
+  std::string admin = server.sign_in_new_host("secretariat@somri.example", auth::Role::admin);
+  std::string registrar = server.sign_in_new_host("desk@somri.example", auth::Role::registrar);
+  std::int64_t side_event = 0;
+
+  Desk() {
+    const json event = {{"slug", "somri-21"},
+                        {"title", {{"en", "SOMRI-21"}}},
+                        {"time_zone", "Asia/Ho_Chi_Minh"},
+                        {"first_day", "2024-11-19"},
+                        {"last_day", "2024-11-22"},
+                        {"languages", {"en", "vi", "ms"}},
+                        {"default_language", "en"}};
+    REQUIRE(call("POST", "/api/v1/events", event, admin).status == 201);
+    side_event = call("POST", "/api/v1/events/somri-21/sessions",
+                      {{"kind", "side_event"},
+                       {"title", {{"en", "AI in newsrooms"}}},
+                       {"starts_at", "2024-11-20T14:00"},
+                       {"ends_at", "2024-11-20T15:30"},
+                       {"capacity", 5},
+                       {"rsvp_required", true}},
+                      admin)
+                     .json()["id"];
+  }
+
+  HttpResult call(std::string_view method, const std::string& target, const json& body = nullptr,
+                  const std::string& token = {}, HeaderList extra = {}) {
+    HeaderList headers = json_headers(token);
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return http_request(server.port(), method, target, body.is_null() ? "" : body.dump(), headers);
+  }
+
+  std::int64_t register_delegate(const std::string& name, const std::string& delegation, const std::string& email) {
+    const auto created = call("POST", "/api/v1/events/somri-21/registrations",
+                              {{"name", name}, {"delegation", delegation}, {"email", email}});
+    REQUIRE(created.status == 201);
+    return created.json()["id"];
+  }
+
+  // Approves a registration and signs its delegate in; returns the delegate's token.
+  std::string approve_and_sign_in(std::int64_t id) {
+    const auto approved =
+        call("POST", "/api/v1/events/somri-21/registrations/" + std::to_string(id) + "/approve", nullptr, registrar);
+    REQUIRE(approved.status == 200);
+    const auto signed_in = call("POST", "/api/v1/auth/code", {{"code", approved.json()["access_code"]}});
+    REQUIRE(signed_in.status == 200);
+    return signed_in.json()["token"];
+  }
+
+  std::string rsvp_path() const { return "/api/v1/events/somri-21/sessions/" + std::to_string(side_event) + "/rsvp"; }
+};
+
+}  // namespace
+
+TEST_CASE("a delegate registers, is approved, signs in with the access code and corrects their own record") {
+  Desk desk;
+  const std::int64_t id = desk.register_delegate("Nguyễn Thị Thu Hà", "VN", "ha.nguyen@mic.example");
+  const auto pending = desk.call("GET", "/api/v1/events/somri-21/registrations/" + std::to_string(id), nullptr,
+                                 desk.registrar);
+  CHECK(pending.json()["status"] == "pending");
+  CHECK(pending.json()["name"] == "Nguyễn Thị Thu Hà");
+
+  const auto approved = desk.call("POST", "/api/v1/events/somri-21/registrations/" + std::to_string(id) + "/approve",
+                                  nullptr, desk.registrar);
+  REQUIRE(approved.status == 200);
+  const std::string code = approved.json()["access_code"];
+  CHECK(code.size() == 14);
+  CHECK(approved.json()["access_link"].get<std::string>().find("access_code=") != std::string::npos);
+
+  // Typed on a phone: lower case, without the dashes.
+  std::string typed;
+  for (char c : code) {
+    if (c != '-') typed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  const auto signed_in = desk.call("POST", "/api/v1/auth/code", {{"code", typed}});
+  REQUIRE(signed_in.status == 200);
+  const std::string token = signed_in.json()["token"];
+  CHECK(token.starts_with("pld_"));
+
+  const auto me = desk.call("GET", "/api/v1/me", nullptr, token);
+  CHECK(me.json()["name"] == "Nguyễn Thị Thu Hà");
+  CHECK(me.json()["status"] == "approved");
+  const auto corrected = desk.call("PATCH", "/api/v1/me", {{"position", "Vụ trưởng"}, {"notes", "Ăn chay"}}, token);
+  CHECK(corrected.status == 200);
+  CHECK(corrected.json()["position"] == "Vụ trưởng");
+  const auto refused = desk.call("PATCH", "/api/v1/me", {{"delegation", "MY"}, {"category", "head_of_delegation"}}, token);
+  CHECK(refused.status == 422);
+  CHECK(desk.call("GET", "/api/v1/me", nullptr, token).json()["delegation"] == "VN");
+
+  // Revoking the code ends the phone's session too; a reissued code works.
+  CHECK(desk.call("DELETE", "/api/v1/events/somri-21/registrations/" + std::to_string(id) + "/access-code", nullptr,
+                  desk.registrar)
+            .status == 204);
+  CHECK(desk.call("GET", "/api/v1/me", nullptr, token).status == 401);
+  CHECK(desk.call("POST", "/api/v1/auth/code", {{"code", code}}).status == 401);
+  const auto reissued = desk.call("POST", "/api/v1/events/somri-21/registrations/" + std::to_string(id) + "/access-code",
+                                  nullptr, desk.registrar);
+  REQUIRE(reissued.status == 200);
+  CHECK(desk.call("POST", "/api/v1/auth/code", {{"code", reissued.json()["access_code"]}}).status == 200);
+}
+
+TEST_CASE("hosts filter registrations, and search ignores case and diacritics") {
+  Desk desk;
+  desk.register_delegate("Nguyễn Văn An", "VN", "an@vn.example");
+  desk.register_delegate("Phạm Thị Đào", "VN", "dao@vn.example");
+  const std::int64_t aminah = desk.register_delegate("Siti Aminah binti Abdullah", "MY", "aminah@my.example");
+  desk.approve_and_sign_in(aminah);
+  const auto search = [&](const std::string& query) {
+    std::vector<std::string> names;
+    const json body = desk.call("GET", "/api/v1/events/somri-21/registrations?" + query, nullptr, desk.registrar).json();
+    for (const auto& item : body["items"]) names.push_back(item["name"]);
+    return names;
+  };
+  CHECK(search("q=nguyen") == std::vector<std::string>{"Nguyễn Văn An"});
+  CHECK(search("q=NGUYỄN") == std::vector<std::string>{"Nguyễn Văn An"});
+  CHECK(search("q=dao") == std::vector<std::string>{"Phạm Thị Đào"});
+  CHECK(search("q=pham%20thi") == std::vector<std::string>{"Phạm Thị Đào"});
+  CHECK(search("delegation=MY") == std::vector<std::string>{"Siti Aminah binti Abdullah"});
+  CHECK(search("status=approved") == std::vector<std::string>{"Siti Aminah binti Abdullah"});
+  CHECK(search("status=pending&delegation=VN").size() == 2);
+  CHECK(desk.call("GET", "/api/v1/events/somri-21/registrations?status=maybe", nullptr, desk.registrar).status == 422);
+}
+
+TEST_CASE("registration can be closed, needs an invitation when the host says so, and takes each e-mail once") {
+  Desk desk;
+  desk.register_delegate("Somchai Phongsavanh", "LA", "somchai@la.example");
+  CHECK(desk.call("POST", "/api/v1/events/somri-21/registrations",
+                  {{"name", "Somchai P."}, {"delegation", "LA"}, {"email", "SOMCHAI@la.example"}})
+            .status == 409);
+  REQUIRE(desk.call("PUT", "/api/v1/events/somri-21/registration-settings", {{"open", false}}, desk.admin).status ==
+          200);
+  CHECK(desk.call("POST", "/api/v1/events/somri-21/registrations", {{"name", "Late"}, {"delegation", "TH"}}).status ==
+        409);
+  REQUIRE(desk.call("PUT", "/api/v1/events/somri-21/registration-settings",
+                    {{"open", true}, {"invitation_required", true}}, desk.admin)
+              .status == 200);
+  const auto without = desk.call("POST", "/api/v1/events/somri-21/registrations", {{"name", "X"}, {"delegation", "TH"}});
+  CHECK(without.status == 422);
+  CHECK(without.json()["errors"][0]["field"] == "invitation_code");
+  const auto invitation =
+      desk.call("POST", "/api/v1/events/somri-21/invitations", {{"delegation", "TH"}, {"max_uses", 1}}, desk.registrar);
+  REQUIRE(invitation.status == 201);
+  const std::string code = invitation.json()["invitation_code"];
+  CHECK(desk.call("POST", "/api/v1/events/somri-21/registrations",
+                  {{"name", "Wrong"}, {"delegation", "MY"}, {"invitation_code", code}})
+            .status == 422);
+  CHECK(desk.call("POST", "/api/v1/events/somri-21/registrations",
+                  {{"name", "Kittipong Srisuk"}, {"delegation", "TH"}, {"invitation_code", code}})
+            .status == 201);
+  CHECK(desk.call("POST", "/api/v1/events/somri-21/registrations",
+                  {{"name", "Another"}, {"delegation", "TH"}, {"invitation_code", code}})
+            .status == 422);
+}
+
+TEST_CASE("hundreds of RSVPs at once give exactly the seats, the rest waitlisted in order, none twice") {
+  Desk desk;
+  constexpr int kDelegates = 60;
+  std::vector<std::string> tokens;
+  std::map<std::string, int> index_of;
+  for (int i = 0; i < kDelegates; ++i) {
+    const std::string email = "d" + std::to_string(i) + "@somri.example";
+    tokens.push_back(desk.approve_and_sign_in(desk.register_delegate("Delegate " + std::to_string(i), "VN", email)));
+  }
+  // Every delegate sends three times at once, one of them a retry with the same key.
+  std::latch start(kDelegates);
+  std::vector<std::vector<unsigned>> statuses(kDelegates);
+  std::vector<std::thread> phones;
+  for (int i = 0; i < kDelegates; ++i) {
+    phones.emplace_back([&, i] {
+      HttpClient client(desk.server.port());
+      const HeaderList headers{{"Authorization", "Bearer " + tokens[static_cast<std::size_t>(i)]},
+                               {"Content-Type", "application/json"},
+                               {"Idempotency-Key", "rsvp-" + std::to_string(i)}};
+      start.arrive_and_wait();
+      for (int attempt = 0; attempt < 3; ++attempt) {
+        statuses[static_cast<std::size_t>(i)].push_back(client.request("POST", desk.rsvp_path(), {}, headers).status);
+      }
+    });
+  }
+  for (auto& phone : phones) phone.join();
+  for (const auto& per_phone : statuses) {
+    std::string seen;
+    for (unsigned status : per_phone) seen += std::to_string(status) + " ";
+    CHECK(seen == "201 201 201 ");  // the retries replay the first answer
+  }
+
+  const auto seats = desk.call("GET", desk.rsvp_path() + "s", nullptr, desk.registrar).json();
+  CHECK(seats["confirmed"].size() == 5);
+  CHECK(seats["waitlisted"].size() == kDelegates - 5);
+  std::set<std::int64_t> everyone;
+  for (const auto& list : {seats["confirmed"], seats["waitlisted"]}) {
+    for (const auto& entry : list) CHECK(everyone.insert(entry["registration_id"].get<std::int64_t>()).second);
+  }
+  CHECK(everyone.size() == static_cast<std::size_t>(kDelegates));
+
+  // Each confirmed delegate gives the seat back: the waitlist moves up in order.
+  std::vector<std::int64_t> queue;
+  for (const auto& entry : seats["waitlisted"]) queue.push_back(entry["registration_id"]);
+  std::map<std::int64_t, std::string> token_of;
+  for (int i = 0; i < kDelegates; ++i) {
+    token_of[desk.call("GET", "/api/v1/me", nullptr, tokens[static_cast<std::size_t>(i)]).json()["id"]] =
+        tokens[static_cast<std::size_t>(i)];
+  }
+  const std::int64_t first_confirmed = seats["confirmed"][0]["registration_id"];
+  CHECK(desk.call("DELETE", desk.rsvp_path(), nullptr, token_of[first_confirmed]).status == 204);
+  const auto after = desk.call("GET", desk.rsvp_path() + "s", nullptr, desk.registrar).json();
+  CHECK(after["confirmed"].size() == 5);
+  std::set<std::int64_t> confirmed_now;
+  for (const auto& entry : after["confirmed"]) confirmed_now.insert(entry["registration_id"].get<std::int64_t>());
+  CHECK(confirmed_now.contains(queue.front()));
+  CHECK_FALSE(confirmed_now.contains(first_confirmed));
+  CHECK(after["waitlisted"][0]["registration_id"] == queue[1]);
+
+  const auto mine = desk.call("GET", "/api/v1/me/agenda", nullptr, token_of[queue[2]]).json();
+  REQUIRE(mine["sessions"].size() == 1);
+  CHECK(mine["sessions"][0]["rsvp"]["status"] == "waitlisted");
+  CHECK(mine["sessions"][0]["rsvp"]["waitlist_place"] == 2);
+}
+
+TEST_CASE("seats follow the capacity, and cancelling or moving a side event keeps its RSVPs marked") {
+  Desk desk;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 7; ++i) {
+    tokens.push_back(desk.approve_and_sign_in(
+        desk.register_delegate("Delegate " + std::to_string(i), "MY", "m" + std::to_string(i) + "@my.example")));
+    REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, tokens.back()).status == 201);
+  }
+  const std::string session = "/api/v1/events/somri-21/sessions/" + std::to_string(desk.side_event);
+  const auto lower = desk.call("PATCH", session, {{"capacity", 3}}, desk.admin);
+  CHECK(lower.status == 409);
+  CHECK(lower.json()["detail"].get<std::string>().find("5 seats") != std::string::npos);
+  REQUIRE(desk.call("PATCH", session, {{"capacity", 6}}, desk.admin).status == 200);
+  CHECK(desk.call("GET", desk.rsvp_path() + "s", nullptr, desk.registrar).json()["confirmed"].size() == 6);
+
+  REQUIRE(desk.call("PATCH", session, {{"starts_at", "2024-11-20T16:00"}, {"ends_at", "2024-11-20T17:00"}}, desk.admin)
+              .status == 200);
+  const auto moved = desk.call("GET", "/api/v1/me/agenda", nullptr, tokens[0]).json();
+  CHECK(moved["sessions"][0]["status"] == "moved");
+  CHECK(moved["sessions"][0]["rsvp"]["notice"] == "moved");
+  REQUIRE(desk.call("PATCH", session, {{"status", "cancelled"}}, desk.admin).status == 200);
+  const auto seats = desk.call("GET", desk.rsvp_path() + "s", nullptr, desk.registrar).json();
+  CHECK(seats["confirmed"].size() == 6);
+  CHECK(seats["confirmed"][0]["notice"] == "cancelled");
+  CHECK(desk.call("POST", desk.rsvp_path(), nullptr, desk.approve_and_sign_in(desk.register_delegate("Late", "MY", "late@my.example")))
+            .status == 409);
+}
+
+TEST_CASE("bookmarks make a personal agenda in the delegate's language") {
+  Desk desk;
+  const std::string token = desk.approve_and_sign_in(desk.register_delegate("Ly Sokha", "KH", "sokha@kh.example"));
+  const std::int64_t plenary = desk.call("POST", "/api/v1/events/somri-21/sessions",
+                                         {{"kind", "plenary"},
+                                          {"title", {{"en", "Opening plenary"}, {"vi", "Phiên khai mạc"}}},
+                                          {"starts_at", "2024-11-19T08:30"},
+                                          {"ends_at", "2024-11-19T10:00"}},
+                                         desk.admin)
+                                   .json()["id"];
+  CHECK(desk.call("PUT", "/api/v1/me/bookmarks/" + std::to_string(plenary), nullptr, token).status == 204);
+  CHECK(desk.call("PUT", "/api/v1/me/bookmarks/" + std::to_string(plenary), nullptr, token).status == 204);
+  CHECK(desk.call("PUT", "/api/v1/me/bookmarks/999", nullptr, token).status == 404);
+  const auto agenda = desk.call("GET", "/api/v1/me/agenda?lang=vi", nullptr, token).json();
+  REQUIRE(agenda["sessions"].size() == 1);
+  CHECK(agenda["sessions"][0]["title"] == "Phiên khai mạc");
+  CHECK(agenda["sessions"][0]["bookmarked"] == true);
+  CHECK(agenda["sessions"][0]["rsvp"].is_null());
+  CHECK(desk.call("DELETE", "/api/v1/me/bookmarks/" + std::to_string(plenary), nullptr, token).status == 204);
+  CHECK(desk.call("GET", "/api/v1/me/agenda", nullptr, token).json()["sessions"].empty());
+}
+
+TEST_CASE("who may do what: anonymous, a delegate, another delegate, a registrar and an admin") {
+  Desk desk;
+  const std::int64_t mine = desk.register_delegate("Maria Santos", "PH", "maria@ph.example");
+  const std::int64_t theirs = desk.register_delegate("Tan Wei Ling", "SG", "weiling@sg.example");
+  const std::string delegate = desk.approve_and_sign_in(mine);
+  const std::string other = desk.approve_and_sign_in(theirs);
+  const std::string base = "/api/v1/events/somri-21/registrations/";
+  struct Row {
+    std::string method, path;
+    unsigned anonymous, delegate, other_delegate, registrar, admin;
+  };
+  const std::string own = base + std::to_string(mine);
+  const std::vector<Row> matrix{
+      {"GET", "/api/v1/events/somri-21/registrations", 401, 403, 403, 200, 200},
+      {"GET", own, 401, 200, 404, 200, 200},
+      {"GET", "/api/v1/me", 401, 200, 200, 403, 403},
+      {"GET", "/api/v1/me/agenda", 401, 200, 200, 403, 403},
+      {"GET", desk.rsvp_path() + "s", 401, 403, 403, 200, 200},
+      {"GET", "/api/v1/events/somri-21/registration-settings", 401, 403, 403, 200, 200},
+      {"PUT", "/api/v1/events/somri-21/registration-settings", 401, 403, 403, 403, 200},
+      {"POST", "/api/v1/events/somri-21/invitations", 401, 403, 403, 201, 201},
+      {"POST", own + "/reject", 401, 403, 403, 409, 409},
+  };
+  for (const Row& row : matrix) {
+    CAPTURE(row.method);
+    CAPTURE(row.path);
+    const json body = row.method == "PUT" ? json{{"open", true}} : row.method == "POST" && row.path.ends_with("invitations") ? json{{"delegation", "PH"}} : json(nullptr);
+    CHECK(desk.call(row.method, row.path, body).status == row.anonymous);
+    CHECK(desk.call(row.method, row.path, body, delegate).status == row.delegate);
+    CHECK(desk.call(row.method, row.path, body, other).status == row.other_delegate);
+    CHECK(desk.call(row.method, row.path, body, desk.registrar).status == row.registrar);
+    CHECK(desk.call(row.method, row.path, body, desk.admin).status == row.admin);
+  }
+  // A delegate never sees another's data, not even through the other's id.
+  CHECK(desk.call("GET", base + std::to_string(theirs), nullptr, delegate).status == 404);
+  CHECK(desk.call("POST", "/api/v1/events/somri-21/sessions", {{"kind", "other"}}, delegate).status == 403);
+}
