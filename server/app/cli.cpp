@@ -34,6 +34,8 @@ int serve(Config config) {
         seed_demo(application.database(), application.auth(), application.config().data_dir, domain::unix_now());
     banner += "  Demo meeting: " + application.url() + "api/v1/events/" + kDemoEventSlug + "/agenda\n";
     banner += "  Demo admin:   " + demo.email + "\n  Password:     " + demo.password + "\n";
+    banner += "  Demo delegate: " + demo.delegate_name + ", access code " + demo.delegate_code +
+              " (POST /api/v1/auth/code)\n";
   }
   banner += "  Data:         " + std::filesystem::absolute(application.config().data_dir).string() +
             "\nStop with Ctrl+C.\n\n";

@@ -8,7 +8,10 @@
 #include "app/demo_meeting.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/password.hpp"
+#include "auth/token.hpp"
 #include "db/database.hpp"
+#include "db/agenda_store.hpp"
+#include "db/registration_store.hpp"
 #include "db/user_store.hpp"
 #include "ops/log.hpp"
 
@@ -63,6 +66,31 @@ DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const
   const auto admin =
       database.read([](db::Connection& c) { return db::user_store::find_by_email(c, kDemoAdminEmail); });
   seed_demo_meeting(database, admin->id, admin->email, now);
+  // One approved delegate, with a new access code each start (only hashes are kept).
+  credentials.delegate_name = "Nguyễn Minh Anh";
+  credentials.delegate_code = auth::new_access_code();
+  database.write([&](db::Connection& c) {
+    const auto event = db::agenda_store::find_event(c, kDemoEventSlug);
+    auto registration = db::registration_store::find_registration_by_email(c, event->id, kDemoDelegateEmail);
+    std::int64_t id = registration ? registration->id : 0;
+    if (!registration) {
+      domain::Registration delegate;
+      delegate.event_id = event->id;
+      delegate.name = credentials.delegate_name;
+      delegate.position = "Chuyên viên";
+      delegate.organisation = "Bộ Thông tin và Truyền thông";
+      delegate.delegation = "VN";
+      delegate.email = kDemoDelegateEmail;
+      delegate.preferred_language = "vi";
+      delegate.status = domain::RegistrationStatus::approved;
+      delegate.created_at = delegate.updated_at = now;
+      id = db::registration_store::insert_registration(c, delegate, std::nullopt);
+    } else if (registration->status != domain::RegistrationStatus::approved) {
+      db::registration_store::set_status(c, id, domain::RegistrationStatus::approved, admin->id, now);
+    }
+    db::registration_store::replace_access_code(
+        c, id, auth::hash_token(auth::normalize_access_code(credentials.delegate_code)), now);
+  });
   return credentials;
 }
 

@@ -16,9 +16,12 @@ namespace plenary::app {
 struct DemoCredentials {
   std::string email;
   std::string password;
+  std::string delegate_name;
+  std::string delegate_code;  // a fresh access code on every start
 };
 
 inline constexpr const char* kDemoAdminEmail = "admin@plenary.example";
+inline constexpr const char* kDemoDelegateEmail = "delegate@plenary.example";
 
 // Seeds the demo into an empty or earlier demo database: a demo admin whose
 // password is generated once and kept (mode 0600) in <data_dir>/demo-admin.json,

@@ -121,6 +121,15 @@ std::optional<domain::Registration> find_registration(Connection& c, std::int64_
   return read_registration(*statement);
 }
 
+std::optional<domain::Registration> find_registration_by_email(Connection& c, std::int64_t event_id,
+                                                               std::string_view email) {
+  auto statement = c.prepare("SELECT " + std::string(kRegistrationColumns) +
+                             " FROM registrations WHERE event_id = ?1 AND email = ?2");
+  statement->bind_all(event_id, email);
+  if (!statement->step()) return std::nullopt;
+  return read_registration(*statement);
+}
+
 std::vector<domain::Registration> list_registrations(Connection& c, std::int64_t event_id,
                                                     const RegistrationFilter& filter, const PageRequest& page) {
   // Every filter is a bound parameter; an absent one is NULL and matches all.

@@ -75,6 +75,8 @@ void use_invitation(Connection& c, std::int64_t id);
 std::int64_t insert_registration(Connection& c, const domain::Registration& registration,
                                  std::optional<std::int64_t> invitation_id);
 std::optional<domain::Registration> find_registration(Connection& c, std::int64_t event_id, std::int64_t id);
+std::optional<domain::Registration> find_registration_by_email(Connection& c, std::int64_t event_id,
+                                                               std::string_view email);
 std::vector<domain::Registration> list_registrations(Connection& c, std::int64_t event_id,
                                                     const RegistrationFilter& filter, const PageRequest& page);
 void update_registration(Connection& c, const domain::Registration& registration);

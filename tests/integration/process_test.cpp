@@ -169,6 +169,28 @@ TEST_CASE("--demo prints the URL and admin credentials, which work, and the same
             .status == 200);
 }
 
+TEST_CASE("--demo prints a demo delegate's access code, which signs the delegate in") {
+  TempDir data;
+  RunningServer server(serve_args(data, {"--demo"}));
+  const auto agenda = http_request(server.port, "GET", "/api/v1/events/somri-21/agenda");
+  CHECK(agenda.status == 200);
+  server.process.send_signal(SIGTERM);
+  REQUIRE(server.process.wait(20s) == 0);
+  std::smatch match;
+  const std::string out = server.process.stdout_text();
+  REQUIRE(std::regex_search(out, match, std::regex("access code ([A-Z0-9-]+)")));
+  const std::string code = match[1];
+
+  RunningServer again(serve_args(data));
+  const auto signed_in = http_request(again.port, "POST", "/api/v1/auth/code",
+                                      nlohmann::json{{"code", code}}.dump(), json_headers());
+  REQUIRE(signed_in.status == 200);
+  const auto me = http_request(again.port, "GET", "/api/v1/me", {},
+                               json_headers(signed_in.json()["token"].get<std::string>()));
+  CHECK(me.json()["name"] == "Nguyễn Minh Anh");
+  CHECK(me.json()["event"] == "somri-21");
+}
+
 TEST_CASE("a database from a newer Plenary stops the server at start with a clear message") {
   TempDir data;
   {
