@@ -1,15 +1,15 @@
 // The agenda (cached, with an I/O-thread fast path) and sessions.
-#include <charconv>
-
 #include <sodium.h>
+
+#include <charconv>
 
 #include <nlohmann/json.hpp>
 
 #include "api/agenda_input.hpp"
 #include "api/agenda_support.hpp"
 #include "api/routes.hpp"
-#include "db/registration_store.hpp"
 #include "auth/password.hpp"
+#include "db/registration_store.hpp"
 #include "domain/instant.hpp"
 #include "domain/language.hpp"
 #include "http/gzip.hpp"
@@ -74,8 +74,7 @@ std::string agenda_key(bool hosts, const std::string& language, const FilterQuer
 std::string strong_etag(std::string_view bytes) {
   auth::ensure_sodium();
   unsigned char hash[12];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr,
-                     0);
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr, 0);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string etag = "\"";
   for (unsigned char byte : hash) {
@@ -118,9 +117,8 @@ std::optional<Response> agenda_from_cache(RequestContext& context) {
   const std::string slug(context.param("slug"));
   const auto facts = cache.facts(slug);
   if (!facts || facts->visibility != domain::Visibility::public_) return std::nullopt;
-  const auto language = domain::choose_language(
-      context.query("lang"), context.request().headers.get("Accept-Language"), facts->languages,
-      facts->default_language);
+  const auto language = domain::choose_language(context.query("lang"), context.request().headers.get("Accept-Language"),
+                                                facts->languages, facts->default_language);
   const auto filters = read_filters(context, nullptr);
   if (!language || !filters) return std::nullopt;
   const auto rendered = cache.find(slug, agenda_key(false, language->all ? "*" : language->tag, *filters));
@@ -143,9 +141,9 @@ Response get_agenda(RequestContext& context) {
   const auto filters = read_filters(context, &validation);
   validation.throw_if_invalid();
   if (filters->day && (*filters->day < data.event.first_day || data.event.last_day < *filters->day)) {
-    throw http::validation_failed({{"day", "must be one of the event's days, " +
-                                               domain::format_date(data.event.first_day) + " to " +
-                                               domain::format_date(data.event.last_day)}});
+    throw http::validation_failed(
+        {{"day", "must be one of the event's days, " + domain::format_date(data.event.first_day) + " to " +
+                     domain::format_date(data.event.last_day)}});
   }
   const std::string key = agenda_key(hosts, view.language_key(), *filters);
   if (auto rendered = cache.find(slug, key)) return agenda_response(*rendered, context.request(), hosts);
@@ -170,9 +168,8 @@ Response get_agenda(RequestContext& context) {
   rendered->identity_file = http::BodyFile::create(*rendered->identity);
   rendered->gzip_file = http::BodyFile::create(*rendered->gzip);
   rendered->content_language = view.content_language();
-  cache.put(slug, generation,
-            {data.event.id, data.event.languages, data.event.default_language, data.event.visibility}, key,
-            rendered);
+  cache.put(slug, generation, {data.event.id, data.event.languages, data.event.default_language, data.event.visibility},
+            key, rendered);
   return agenda_response(*rendered, context.request(), hosts);
 }
 
@@ -186,7 +183,8 @@ Response get_session(RequestContext& context) {
       throw http::not_found("There is no session " + std::to_string(id) + " in " + data.event.slug + ".");
     }
     if (found->room_id) {
-      if (auto room = db::agenda_store::find_room(connection, data.event.id, *found->room_id)) data.rooms.push_back(*room);
+      if (auto room = db::agenda_store::find_room(connection, data.event.id, *found->room_id))
+        data.rooms.push_back(*room);
     }
     if (found->track_id) {
       if (auto track = db::agenda_store::find_track(connection, data.event.id, *found->track_id)) {
@@ -269,8 +267,8 @@ Response patch_session(RequestContext& context) {
         if (next.starts_at != existing->starts_at || next.ends_at != existing->ends_at) changed.push_back("time");
         if (next.room_id != existing->room_id) changed.push_back("room");
         // A session that moves is marked so, unless the host says otherwise.
-        const bool movable = existing->status == domain::SessionStatus::scheduled ||
-                             existing->status == domain::SessionStatus::delayed;
+        const bool movable =
+            existing->status == domain::SessionStatus::scheduled || existing->status == domain::SessionStatus::delayed;
         if (!changed.empty() && !patch.contains("status") && movable) next.status = domain::SessionStatus::moved;
         if (next.status != existing->status) changed.push_back("status");
         check_session(connection, context, current, next);
@@ -313,9 +311,9 @@ Response delete_session(RequestContext& context) {
 }  // namespace
 
 void add_agenda_routes(http::Router& router) {
+  using auth::Role;
   using http::Access;
   using http::Method;
-  using auth::Role;
   const http::RouteOptions admin{.access = Access::only({Role::admin})};
   router.add(Method::get, "/api/v1/events/{slug}/agenda", get_agenda, {.fast_path = agenda_from_cache});
   router.add(Method::post, "/api/v1/events/{slug}/sessions", create_session, admin);

@@ -20,9 +20,9 @@ bool is_slug(std::string_view slug) {
 }
 
 bool is_colour(std::string_view colour) {
-  return colour.size() == 7 && colour[0] == '#' &&
-         std::all_of(colour.begin() + 1, colour.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return colour.size() == 7 && colour[0] == '#' && std::all_of(colour.begin() + 1, colour.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 bool is_country(std::string_view code) {
@@ -30,7 +30,9 @@ bool is_country(std::string_view code) {
          std::isupper(static_cast<unsigned char>(code[1]));
 }
 
-bool is_http_url(std::string_view url) { return url.starts_with("https://") || url.starts_with("http://"); }
+bool is_http_url(std::string_view url) {
+  return url.starts_with("https://") || url.starts_with("http://");
+}
 
 }  // namespace
 
@@ -55,8 +57,8 @@ domain::Event read_event(const nlohmann::json& input, http::Validation& validati
       std::find(event.languages.begin(), event.languages.end(), event.default_language) == event.languages.end()) {
     fields.fail("default_language", "must be one of the event's languages");
   }
-  const bool default_ok = std::find(event.languages.begin(), event.languages.end(), event.default_language) !=
-                          event.languages.end();
+  const bool default_ok =
+      std::find(event.languages.begin(), event.languages.end(), event.default_language) != event.languages.end();
   const std::string* required = default_ok ? &event.default_language : nullptr;
   event.title = fields.localized("title", event.languages, kTitleChars, required);
   event.description = fields.localized("description", event.languages, kLongTextChars, nullptr);
@@ -74,8 +76,8 @@ domain::Event read_event(const nlohmann::json& input, http::Validation& validati
   if (first && last && domain::days_between(*first, *last) > 60) {
     fields.fail("last_day", "a meeting lasts at most 61 days");
   }
-  event.visibility = fields.choice<domain::Visibility>("visibility", domain::kVisibilityNames,
-                                                       domain::Visibility::public_);
+  event.visibility =
+      fields.choice<domain::Visibility>("visibility", domain::kVisibilityNames, domain::Visibility::public_);
   return event;
 }
 
@@ -159,8 +161,7 @@ nlohmann::json person_input(const domain::Person& person) {
           {"photo_url", optional(person.photo_url)}};
 }
 
-domain::Session read_session(const nlohmann::json& input, const domain::Event& event,
-                             http::Validation& validation) {
+domain::Session read_session(const nlohmann::json& input, const domain::Event& event, http::Validation& validation) {
   FieldReader fields(input, validation);
   fields.only({"kind", "title", "description", "starts_at", "ends_at", "room_id", "track_id", "speakers",
                "spoken_language", "interpretation_languages", "status", "visibility", "capacity", "rsvp_required"});
@@ -177,11 +178,9 @@ domain::Session read_session(const nlohmann::json& input, const domain::Event& e
   if (starts && ends) {
     if (*ends <= *starts) {
       fields.fail("ends_at", "must be after starts_at");
-    } else if (*starts < zone.start_of(event.first_day) ||
-               *ends > zone.start_of(domain::add_days(event.last_day, 1))) {
-      fields.fail("starts_at", "the session must lie within the event's days, " +
-                                   domain::format_date(event.first_day) + " to " +
-                                   domain::format_date(event.last_day) + " (" + zone.name() + ")");
+    } else if (*starts < zone.start_of(event.first_day) || *ends > zone.start_of(domain::add_days(event.last_day, 1))) {
+      fields.fail("starts_at", "the session must lie within the event's days, " + domain::format_date(event.first_day) +
+                                   " to " + domain::format_date(event.last_day) + " (" + zone.name() + ")");
     }
   }
   session.room_id = fields.optional_integer("room_id", 1, INT64_MAX);

@@ -26,8 +26,7 @@ domain::Person read_person(const nlohmann::json& input, const domain::Event& eve
 nlohmann::json person_input(const domain::Person& person);
 
 // References (room, track, speakers) are checked against the database later.
-domain::Session read_session(const nlohmann::json& input, const domain::Event& event,
-                             http::Validation& validation);
+domain::Session read_session(const nlohmann::json& input, const domain::Event& event, http::Validation& validation);
 nlohmann::json session_input(const domain::Session& session, const domain::Event& event);
 
 // RFC 7396: `patch` applied to `target`; a null member removes it.

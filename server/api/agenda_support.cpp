@@ -88,16 +88,17 @@ http::Response localized_response(unsigned status, const nlohmann::json& body, c
 }
 
 void audit(db::Connection& connection, const http::RequestContext& context, const domain::Event& event,
-           std::string action, std::string entity, std::optional<std::int64_t> entity_id,
-           const nlohmann::json& before, const nlohmann::json& after) {
+           std::string action, std::string entity, std::optional<std::int64_t> entity_id, const nlohmann::json& before,
+           const nlohmann::json& after) {
   db::AuditEntry entry;
   entry.event_id = event.id;
   entry.event_slug = event.slug;
   entry.at = domain::unix_now();
   const auto& actor = context.principal();
   if (actor && actor->is_host()) entry.actor_id = actor->user_id;
-  entry.actor_email = !actor ? "anonymous" : actor->is_delegate() ? "delegate:" + std::to_string(actor->registration_id)
-                                                                    : actor->email;
+  entry.actor_email = !actor                 ? "anonymous"
+                      : actor->is_delegate() ? "delegate:" + std::to_string(actor->registration_id)
+                                             : actor->email;
   entry.action = std::move(action);
   entry.entity = std::move(entity);
   entry.entity_id = entity_id;

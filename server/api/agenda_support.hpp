@@ -51,8 +51,8 @@ http::Response localized_response(unsigned status, const nlohmann::json& body, c
 
 // Records one change in the audit log, in the caller's write transaction.
 void audit(db::Connection& connection, const http::RequestContext& context, const domain::Event& event,
-           std::string action, std::string entity, std::optional<std::int64_t> entity_id,
-           const nlohmann::json& before, const nlohmann::json& after);
+           std::string action, std::string entity, std::optional<std::int64_t> entity_id, const nlohmann::json& before,
+           const nlohmann::json& after);
 
 // Runs `change(connection, event)` in one write transaction on the event named
 // by {slug} (404 when missing), then drops the event's cached agendas.

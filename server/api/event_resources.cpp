@@ -108,9 +108,12 @@ void add_crud_routes(http::Router& router, const CrudSpec<T>& spec) {
   const std::string item = collection + "/{id}";
   const http::RouteOptions admin{.access = http::Access::only({auth::Role::admin})};
   router.add(Method::get, collection, [spec](RequestContext& context) { return list(spec, context); });
-  router.add(Method::post, collection, [spec](RequestContext& context) { return create(spec, context); }, admin);
-  router.add(Method::patch, item, [spec](RequestContext& context) { return patch(spec, context); }, admin);
-  router.add(Method::delete_, item, [spec](RequestContext& context) { return remove(spec, context); }, admin);
+  router.add(
+      Method::post, collection, [spec](RequestContext& context) { return create(spec, context); }, admin);
+  router.add(
+      Method::patch, item, [spec](RequestContext& context) { return patch(spec, context); }, admin);
+  router.add(
+      Method::delete_, item, [spec](RequestContext& context) { return remove(spec, context); }, admin);
 }
 
 // A speaker with the sessions they appear in that the caller may see.
@@ -147,16 +150,15 @@ Response get_speaker(RequestContext& context) {
 
 void add_event_resource_routes(http::Router& router) {
   namespace store = db::agenda_store;
-  add_crud_routes<domain::Room>(
-      router, {"room", "rooms", read_room, room_input, render_room, store::find_room, store::list_rooms,
-               store::insert_room, store::update_room, store::delete_room,
-               "Sessions are booked in this room; move or delete them first."});
+  add_crud_routes<domain::Room>(router, {"room", "rooms", read_room, room_input, render_room, store::find_room,
+                                         store::list_rooms, store::insert_room, store::update_room, store::delete_room,
+                                         "Sessions are booked in this room; move or delete them first."});
   add_crud_routes<domain::Track>(
       router, {"track", "tracks", read_track, track_input, render_track, store::find_track, store::list_tracks,
                store::insert_track, store::update_track, store::delete_track, "This track is in use."});
   add_crud_routes<domain::Person>(
-      router, {"speaker", "speakers", read_person, person_input, render_person, store::find_person,
-               store::list_people, store::insert_person, store::update_person, store::delete_person,
+      router, {"speaker", "speakers", read_person, person_input, render_person, store::find_person, store::list_people,
+               store::insert_person, store::update_person, store::delete_person,
                "This person speaks in sessions; take them off those sessions first."});
   router.add(http::Method::get, "/api/v1/events/{slug}/speakers/{id}", get_speaker);
 }

@@ -27,12 +27,13 @@ Response list_events(RequestContext& context) {
   const auto events = context.services().database->read([&](db::Connection& connection) {
     return db::agenda_store::list_events(connection, {page.after_id, page.limit + 1}, all, own_event);
   });
-  return http::json_response(200, page_json(events, page, [&](const domain::Event& event) {
-    // Each event in the caller's language when it offers it, else its default.
-    auto choice = domain::choose_language(context.query("lang"), context.request().headers.get("Accept-Language"),
-                                          event.languages, event.default_language);
-    return render_event(event, View(event, choice.value_or(domain::LanguageChoice{false, event.default_language})));
-  }));
+  return http::json_response(
+      200, page_json(events, page, [&](const domain::Event& event) {
+        // Each event in the caller's language when it offers it, else its default.
+        auto choice = domain::choose_language(context.query("lang"), context.request().headers.get("Accept-Language"),
+                                              event.languages, event.default_language);
+        return render_event(event, View(event, choice.value_or(domain::LanguageChoice{false, event.default_language})));
+      }));
 }
 
 Response get_event(RequestContext& context) {
@@ -113,25 +114,27 @@ Response list_audit(RequestContext& context) {
   const auto parse = [](const std::string& text) {
     return text.empty() ? nlohmann::json(nullptr) : nlohmann::json::parse(text, nullptr, false);
   };
-  return http::json_response(200, page_json(result.entries, page, [&](const db::AuditEntry& entry) {
-    return nlohmann::json{{"id", entry.id},
-                          {"at", zone.format(entry.at)},
-                          {"actor", {{"id", entry.actor_id ? nlohmann::json(*entry.actor_id) : nullptr},
-                                     {"email", entry.actor_email}}},
-                          {"action", entry.action},
-                          {"entity", entry.entity},
-                          {"entity_id", entry.entity_id ? nlohmann::json(*entry.entity_id) : nullptr},
-                          {"before", parse(entry.before)},
-                          {"after", parse(entry.after)}};
-  }));
+  return http::json_response(
+      200, page_json(result.entries, page, [&](const db::AuditEntry& entry) {
+        return nlohmann::json{
+            {"id", entry.id},
+            {"at", zone.format(entry.at)},
+            {"actor",
+             {{"id", entry.actor_id ? nlohmann::json(*entry.actor_id) : nullptr}, {"email", entry.actor_email}}},
+            {"action", entry.action},
+            {"entity", entry.entity},
+            {"entity_id", entry.entity_id ? nlohmann::json(*entry.entity_id) : nullptr},
+            {"before", parse(entry.before)},
+            {"after", parse(entry.after)}};
+      }));
 }
 
 }  // namespace
 
 void add_event_routes(http::Router& router) {
+  using auth::Role;
   using http::Access;
   using http::Method;
-  using auth::Role;
   const http::RouteOptions admin{.access = Access::only({Role::admin})};
   router.add(Method::get, "/api/v1/events", list_events);
   router.add(Method::post, "/api/v1/events", create_event, admin);

@@ -15,9 +15,13 @@ std::string FieldReader::path(std::string_view name) const {
   return prefix_.empty() ? std::string(name) : prefix_ + "." + std::string(name);
 }
 
-void FieldReader::fail(std::string_view name, std::string detail) { validation_.add(path(name), std::move(detail)); }
+void FieldReader::fail(std::string_view name, std::string detail) {
+  validation_.add(path(name), std::move(detail));
+}
 
-bool FieldReader::has(std::string_view name) const { return object_.is_object() && object_.contains(name); }
+bool FieldReader::has(std::string_view name) const {
+  return object_.is_object() && object_.contains(name);
+}
 
 const nlohmann::json* FieldReader::find(std::string_view name) const {
   if (!object_.is_object()) return nullptr;
@@ -159,9 +163,8 @@ std::optional<std::int64_t> FieldReader::instant(std::string_view name, const do
   if (value->is_string()) {
     if (auto parsed = domain::parse_instant(value->get<std::string>(), zone)) return parsed;
   }
-  fail(name,
-       "must be a time such as 2024-11-19T14:00:00+07:00, or a local time such as 2024-11-19T14:00 in " +
-           zone.name() + " (a local time a clock change skips or repeats needs its offset)");
+  fail(name, "must be a time such as 2024-11-19T14:00:00+07:00, or a local time such as 2024-11-19T14:00 in " +
+                 zone.name() + " (a local time a clock change skips or repeats needs its offset)");
   return std::nullopt;
 }
 

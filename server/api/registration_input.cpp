@@ -17,8 +17,8 @@ domain::Registration read_registration(const nlohmann::json& input, const domain
                                        RegistrationEditor editor, http::Validation& validation) {
   FieldReader fields(input, validation);
   if (editor == RegistrationEditor::host) {
-    fields.only({"name", "position", "organisation", "delegation", "category", "email", "phone",
-                 "preferred_language", "attendance", "notes"});
+    fields.only({"name", "position", "organisation", "delegation", "category", "email", "phone", "preferred_language",
+                 "attendance", "notes"});
   } else {
     fields.only({"name", "position", "organisation", "email", "phone", "preferred_language", "attendance", "notes",
                  "delegation", "category"});

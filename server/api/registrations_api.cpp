@@ -76,7 +76,8 @@ Response create_registration(RequestContext& context) {
         validation.throw_if_invalid();
         next.status = RegistrationStatus::pending;
         next.created_at = next.updated_at = now;
-        next.id = store::insert_registration(connection, next, invitation ? std::optional(invitation->id) : std::nullopt);
+        next.id =
+            store::insert_registration(connection, next, invitation ? std::optional(invitation->id) : std::nullopt);
         if (invitation) store::use_invitation(connection, invitation->id);
         audit(connection, context, current, "registration.created", "registration", next.id, nullptr,
               registration_input(next));
@@ -121,8 +122,8 @@ Response list_registrations(RequestContext& context) {
     return Result{std::move(event), std::move(rows)};
   });
   return http::json_response(200, page_json(result.rows, page, [&](const domain::Registration& registration) {
-    return render_registration(registration, result.event);
-  }));
+                               return render_registration(registration, result.event);
+                             }));
 }
 
 Response get_registration(RequestContext& context) {
@@ -255,8 +256,8 @@ Own own_registration(db::Connection& connection, const auth::Principal& principa
 
 Response get_me(RequestContext& context) {
   const auth::Principal& principal = context.require_principal();
-  const Own own =
-      context.services().database->read([&](db::Connection& connection) { return own_registration(connection, principal); });
+  const Own own = context.services().database->read(
+      [&](db::Connection& connection) { return own_registration(connection, principal); });
   return http::json_response(200, render_registration(own.registration, own.event));
 }
 
@@ -295,13 +296,13 @@ Response patch_me(RequestContext& context) {
 }
 
 Response get_settings(RequestContext& context) {
-  const auto settings = context.services().database->read([&](db::Connection& connection) {
-    return store::settings(connection, visible_event(context, connection).id);
-  });
-  return http::json_response(200, {{"open", settings.open},
-                                   {"deadline", settings.deadline ? nlohmann::json(domain::format_utc(*settings.deadline))
-                                                                  : nlohmann::json(nullptr)},
-                                   {"invitation_required", settings.invitation_required}});
+  const auto settings = context.services().database->read(
+      [&](db::Connection& connection) { return store::settings(connection, visible_event(context, connection).id); });
+  return http::json_response(
+      200, {{"open", settings.open},
+            {"deadline",
+             settings.deadline ? nlohmann::json(domain::format_utc(*settings.deadline)) : nlohmann::json(nullptr)},
+            {"invitation_required", settings.invitation_required}});
 }
 
 Response put_settings(RequestContext& context) {
@@ -335,9 +336,9 @@ Response create_invitation(RequestContext& context) {
     const auto max_uses = fields.optional_integer("max_uses", 1, 10'000);
     validation.throw_if_invalid();
     const std::string fresh = auth::new_access_code();
-    const std::int64_t invitation = store::insert_invitation(
-        connection, event.id, delegation, auth::hash_token(auth::normalize_access_code(fresh)), max_uses,
-        domain::unix_now());
+    const std::int64_t invitation =
+        store::insert_invitation(connection, event.id, delegation, auth::hash_token(auth::normalize_access_code(fresh)),
+                                 max_uses, domain::unix_now());
     audit(connection, context, event, "invitation.created", "invitation", invitation, nullptr,
           {{"delegation", delegation}});
     return std::pair{invitation, fresh};

@@ -143,11 +143,11 @@ Response list_seats(RequestContext& context) {
                             {"notice", rsvp.notice ? nlohmann::json(*rsvp.notice) : nlohmann::json(nullptr)}};
     (rsvp.status == domain::RsvpStatus::confirmed ? confirmed : waitlisted).push_back(std::move(entry));
   }
-  return http::json_response(200, {{"session_id", session_id},
-                                   {"capacity", result.session.capacity ? nlohmann::json(*result.session.capacity)
-                                                                        : nlohmann::json(nullptr)},
-                                   {"confirmed", confirmed},
-                                   {"waitlisted", waitlisted}});
+  return http::json_response(
+      200, {{"session_id", session_id},
+            {"capacity", result.session.capacity ? nlohmann::json(*result.session.capacity) : nlohmann::json(nullptr)},
+            {"confirmed", confirmed},
+            {"waitlisted", waitlisted}});
 }
 
 std::int64_t bookmark_target(RequestContext& context, db::Connection& connection, const domain::Event& event) {
@@ -227,9 +227,9 @@ Response my_agenda(RequestContext& context) {
     }
     sessions.push_back(std::move(item));
   }
-  return localized_response(200, {{"event", result.data.event.slug}, {"language", view.language_key()},
-                                  {"sessions", std::move(sessions)}},
-                            view);
+  return localized_response(
+      200, {{"event", result.data.event.slug}, {"language", view.language_key()}, {"sessions", std::move(sessions)}},
+      view);
 }
 
 }  // namespace

@@ -10,11 +10,11 @@
 #include "app/application.hpp"
 #include "app/demo.hpp"
 #include "app/demo_meeting.hpp"
-#include "domain/instant.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/login_throttle.hpp"
 #include "auth/password.hpp"
 #include "db/database.hpp"
+#include "domain/instant.hpp"
 #include "http/api_error.hpp"
 #include "ops/log.hpp"
 

@@ -9,8 +9,8 @@
 #include "auth/auth_service.hpp"
 #include "auth/password.hpp"
 #include "auth/token.hpp"
-#include "db/database.hpp"
 #include "db/agenda_store.hpp"
+#include "db/database.hpp"
 #include "db/registration_store.hpp"
 #include "db/user_store.hpp"
 #include "ops/log.hpp"
@@ -63,8 +63,7 @@ DemoCredentials seed_demo_admin(db::Database& database, auth::AuthService& auth,
 DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const std::filesystem::path& data_dir,
                           std::int64_t now) {
   DemoCredentials credentials = seed_demo_admin(database, auth, data_dir);
-  const auto admin =
-      database.read([](db::Connection& c) { return db::user_store::find_by_email(c, kDemoAdminEmail); });
+  const auto admin = database.read([](db::Connection& c) { return db::user_store::find_by_email(c, kDemoAdminEmail); });
   seed_demo_meeting(database, admin->id, admin->email, now);
   // One approved delegate, with a new access code each start (only hashes are kept).
   credentials.delegate_name = "Nguyễn Minh Anh";

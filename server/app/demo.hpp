@@ -30,7 +30,6 @@ inline constexpr const char* kDemoDelegateEmail = "delegate@plenary.example";
 // on the calling thread.
 DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const std::filesystem::path& data_dir,
                           std::int64_t now);
-DemoCredentials seed_demo_admin(db::Database& database, auth::AuthService& auth,
-                                const std::filesystem::path& data_dir);
+DemoCredentials seed_demo_admin(db::Database& database, auth::AuthService& auth, const std::filesystem::path& data_dir);
 
 }  // namespace plenary::app

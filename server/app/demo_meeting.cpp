@@ -133,9 +133,7 @@ void seed_demo_meeting(db::Database& database, std::int64_t actor_id, const std:
     const auto people = load("people", api::read_person, db::agenda_store::insert_person);
     for (const auto& item : demo.at("sessions")) {
       const domain::LocalDate day = domain::add_days(first_day, item.at("day").get<int>() - 1);
-      const auto local = [&](const std::string& hhmm) {
-        return domain::format_date(day) + "T" + hhmm;
-      };
+      const auto local = [&](const std::string& hhmm) { return domain::format_date(day) + "T" + hhmm; };
       nlohmann::json input = item;
       input.erase("day");
       input.erase("start");
@@ -145,7 +143,8 @@ void seed_demo_meeting(db::Database& database, std::int64_t actor_id, const std:
       input["starts_at"] = local(item.at("start"));
       input["ends_at"] = local(item.at("end"));
       input["room_id"] = rooms.at(item.at("room"));
-      input["track_id"] = item.at("track").is_null() ? nlohmann::json(nullptr) : nlohmann::json(tracks.at(item.at("track")));
+      input["track_id"] =
+          item.at("track").is_null() ? nlohmann::json(nullptr) : nlohmann::json(tracks.at(item.at("track")));
       auto speakers = nlohmann::json::array();
       for (const auto& speaker : item.at("speakers")) {
         speakers.push_back({{"person_id", people.at(speaker.at("person"))}, {"role", speaker.at("role")}});

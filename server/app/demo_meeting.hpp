@@ -28,7 +28,6 @@ domain::LocalDate demo_first_day(const domain::LocalDate& today, int days);
 // the API, and audited as done by `actor`. When the meeting is already there,
 // moves it (with any changes made to it) so that it is in progress today.
 // Runs before serving, on the calling thread.
-void seed_demo_meeting(db::Database& database, std::int64_t actor_id, const std::string& actor_email,
-                       std::int64_t now);
+void seed_demo_meeting(db::Database& database, std::int64_t actor_id, const std::string& actor_email, std::int64_t now);
 
 }  // namespace plenary::app

@@ -21,7 +21,7 @@ struct Rendered {
   // The same bytes in memory files, sent with sendfile(2); null if unavailable.
   std::shared_ptr<const http::BodyFile> identity_file;
   std::shared_ptr<const http::BodyFile> gzip_file;
-  std::string etag;             // strong, of the identity bytes: "\"…\""
+  std::string etag;  // strong, of the identity bytes: "\"…\""
   std::string content_language;
 };
 

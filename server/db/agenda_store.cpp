@@ -11,7 +11,9 @@ namespace {
 
 using domain::LocalizedText;
 
-std::string text_json(const LocalizedText& text) { return domain::to_json(text).dump(); }
+std::string text_json(const LocalizedText& text) {
+  return domain::to_json(text).dump();
+}
 
 LocalizedText read_text(const Statement& row, int column) {
   LocalizedText text;
@@ -35,7 +37,9 @@ std::vector<std::string> read_tags(const Statement& row, int column) {
   return tags;
 }
 
-std::string tags_json(const std::vector<std::string>& tags) { return nlohmann::json(tags).dump(); }
+std::string tags_json(const std::vector<std::string>& tags) {
+  return nlohmann::json(tags).dump();
+}
 
 constexpr std::string_view kEventColumns =
     "id, slug, title, description, venue, city, time_zone, first_day, last_day, languages, default_language, "
@@ -76,9 +80,8 @@ constexpr std::string_view kPersonColumns =
     "id, event_id, name, honorific, position, organisation, country, bio, photo_url";
 
 domain::Person read_person(const Statement& row) {
-  return {row.int64(0),        row.int64(1),         row.text(2),          read_text(row, 3),
-          read_text(row, 4),   read_text(row, 5),    row.optional_text(6), read_text(row, 7),
-          row.optional_text(8)};
+  return {row.int64(0),      row.int64(1),         row.text(2),       read_text(row, 3),   read_text(row, 4),
+          read_text(row, 5), row.optional_text(6), read_text(row, 7), row.optional_text(8)};
 }
 
 constexpr std::string_view kSessionColumns =
@@ -114,9 +117,9 @@ std::vector<domain::SessionSpeaker> read_speakers(Connection& c, std::int64_t se
   statement->bind(1, session_id);
   std::vector<domain::SessionSpeaker> speakers;
   while (statement->step()) {
-    speakers.push_back({statement->int64(0), domain::parse_name<domain::SpeakerRole>(statement->text(1),
-                                                                                     domain::kSpeakerRoleNames)
-                                                 .value_or(domain::SpeakerRole::speaker)});
+    speakers.push_back(
+        {statement->int64(0), domain::parse_name<domain::SpeakerRole>(statement->text(1), domain::kSpeakerRoleNames)
+                                  .value_or(domain::SpeakerRole::speaker)});
   }
   return speakers;
 }
@@ -125,7 +128,8 @@ void write_speakers(Connection& c, const domain::Session& session) {
   auto clear = c.prepare("DELETE FROM session_speakers WHERE session_id = ?1");
   clear->bind(1, session.id);
   clear->run();
-  auto insert = c.prepare("INSERT INTO session_speakers (session_id, person_id, role, position) VALUES (?1, ?2, ?3, ?4)");
+  auto insert =
+      c.prepare("INSERT INTO session_speakers (session_id, person_id, role, position) VALUES (?1, ?2, ?3, ?4)");
   int position = 0;
   for (const auto& speaker : session.speakers) {
     insert->bind_all(session.id, speaker.person_id, domain::to_string(speaker.role), position++);
@@ -146,10 +150,10 @@ std::vector<T> list_page(Connection& c, std::string_view columns, std::string_vi
 }
 
 template <class T, class Reader>
-std::optional<T> find_in_event(Connection& c, std::string_view columns, std::string_view table,
-                               std::int64_t event_id, std::int64_t id, Reader read) {
-  auto statement = c.prepare("SELECT " + std::string(columns) + " FROM " + std::string(table) +
-                             " WHERE event_id = ?1 AND id = ?2");
+std::optional<T> find_in_event(Connection& c, std::string_view columns, std::string_view table, std::int64_t event_id,
+                               std::int64_t id, Reader read) {
+  auto statement =
+      c.prepare("SELECT " + std::string(columns) + " FROM " + std::string(table) + " WHERE event_id = ?1 AND id = ?2");
   statement->bind_all(event_id, id);
   if (!statement->step()) return std::nullopt;
   return read(*statement);
@@ -206,11 +210,12 @@ void update_event(Connection& c, const domain::Event& event, std::int64_t now) {
   statement->run();
 }
 
-void delete_event(Connection& c, std::int64_t id) { delete_by_id(c, "events", id); }
+void delete_event(Connection& c, std::int64_t id) {
+  delete_by_id(c, "events", id);
+}
 
 std::int64_t count_sessions_outside(Connection& c, std::int64_t event_id, std::int64_t from, std::int64_t until) {
-  auto statement =
-      c.prepare("SELECT count(*) FROM sessions WHERE event_id = ?1 AND (starts_at < ?2 OR ends_at > ?3)");
+  auto statement = c.prepare("SELECT count(*) FROM sessions WHERE event_id = ?1 AND (starts_at < ?2 OR ends_at > ?3)");
   statement->bind_all(event_id, from, until);
   statement->step();
   return statement->int64(0);
@@ -225,7 +230,8 @@ std::vector<domain::Room> list_rooms(Connection& c, std::int64_t event_id, const
 }
 
 std::int64_t insert_room(Connection& c, const domain::Room& room) {
-  auto statement = c.prepare("INSERT INTO rooms (event_id, name, venue, capacity, streamed) VALUES (?1, ?2, ?3, ?4, ?5)");
+  auto statement =
+      c.prepare("INSERT INTO rooms (event_id, name, venue, capacity, streamed) VALUES (?1, ?2, ?3, ?4, ?5)");
   statement->bind_all(room.event_id, text_json(room.name), text_json(room.venue), room.capacity, room.streamed);
   statement->run();
   return c.last_insert_rowid();
@@ -237,7 +243,9 @@ void update_room(Connection& c, const domain::Room& room) {
   statement->run();
 }
 
-void delete_room(Connection& c, std::int64_t id) { delete_by_id(c, "rooms", id); }
+void delete_room(Connection& c, std::int64_t id) {
+  delete_by_id(c, "rooms", id);
+}
 
 std::optional<domain::Track> find_track(Connection& c, std::int64_t event_id, std::int64_t id) {
   return find_in_event<domain::Track>(c, kTrackColumns, "tracks", event_id, id, read_track);
@@ -260,7 +268,9 @@ void update_track(Connection& c, const domain::Track& track) {
   statement->run();
 }
 
-void delete_track(Connection& c, std::int64_t id) { delete_by_id(c, "tracks", id); }
+void delete_track(Connection& c, std::int64_t id) {
+  delete_by_id(c, "tracks", id);
+}
 
 std::optional<domain::Person> find_person(Connection& c, std::int64_t event_id, std::int64_t id) {
   return find_in_event<domain::Person>(c, kPersonColumns, "people", event_id, id, read_person);
@@ -289,7 +299,9 @@ void update_person(Connection& c, const domain::Person& person) {
   statement->run();
 }
 
-void delete_person(Connection& c, std::int64_t id) { delete_by_id(c, "people", id); }
+void delete_person(Connection& c, std::int64_t id) {
+  delete_by_id(c, "people", id);
+}
 
 std::optional<domain::Session> find_session(Connection& c, std::int64_t event_id, std::int64_t id) {
   auto session = find_in_event<domain::Session>(c, kSessionColumns, "sessions", event_id, id, read_session);
@@ -298,8 +310,8 @@ std::optional<domain::Session> find_session(Connection& c, std::int64_t event_id
 }
 
 std::vector<domain::Session> list_sessions(Connection& c, std::int64_t event_id) {
-  auto statement = c.prepare("SELECT " + std::string(kSessionColumns) +
-                             " FROM sessions WHERE event_id = ?1 ORDER BY starts_at, id");
+  auto statement =
+      c.prepare("SELECT " + std::string(kSessionColumns) + " FROM sessions WHERE event_id = ?1 ORDER BY starts_at, id");
   statement->bind(1, event_id);
   std::vector<domain::Session> sessions;
   while (statement->step()) sessions.push_back(read_session(*statement));
@@ -351,7 +363,9 @@ void update_session(Connection& c, const domain::Session& session, std::int64_t 
   write_speakers(c, session);
 }
 
-void delete_session(Connection& c, std::int64_t id) { delete_by_id(c, "sessions", id); }
+void delete_session(Connection& c, std::int64_t id) {
+  delete_by_id(c, "sessions", id);
+}
 
 std::optional<domain::Session> find_room_clash(Connection& c, std::int64_t room_id, std::int64_t starts_at,
                                                std::int64_t ends_at, std::int64_t except_id) {

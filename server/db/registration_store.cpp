@@ -17,8 +17,8 @@ domain::Registration read_registration(const Statement& row) {
   r.position = row.optional_text(3);
   r.organisation = row.optional_text(4);
   r.delegation = row.text(5);
-  r.category = domain::parse_name<domain::Category>(row.text(6), domain::kCategoryNames)
-                   .value_or(domain::Category::delegate);
+  r.category =
+      domain::parse_name<domain::Category>(row.text(6), domain::kCategoryNames).value_or(domain::Category::delegate);
   r.email = row.optional_text(7);
   r.phone = row.optional_text(8);
   r.preferred_language = row.optional_text(9);
@@ -107,15 +107,15 @@ std::int64_t insert_registration(Connection& c, const domain::Registration& r,
       "preferred_language, attendance, notes, search_key, status, invitation_id, created_at, updated_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)");
   statement->bind_all(r.event_id, r.name, r.position, r.organisation, r.delegation, domain::to_string(r.category),
-                      r.email, r.phone, r.preferred_language, domain::to_string(r.attendance), r.notes,
-                      search_key(r), domain::to_string(r.status), invitation_id, r.created_at);
+                      r.email, r.phone, r.preferred_language, domain::to_string(r.attendance), r.notes, search_key(r),
+                      domain::to_string(r.status), invitation_id, r.created_at);
   statement->run();
   return c.last_insert_rowid();
 }
 
 std::optional<domain::Registration> find_registration(Connection& c, std::int64_t event_id, std::int64_t id) {
-  auto statement = c.prepare("SELECT " + std::string(kRegistrationColumns) +
-                             " FROM registrations WHERE event_id = ?1 AND id = ?2");
+  auto statement =
+      c.prepare("SELECT " + std::string(kRegistrationColumns) + " FROM registrations WHERE event_id = ?1 AND id = ?2");
   statement->bind_all(event_id, id);
   if (!statement->step()) return std::nullopt;
   return read_registration(*statement);
@@ -131,7 +131,7 @@ std::optional<domain::Registration> find_registration_by_email(Connection& c, st
 }
 
 std::vector<domain::Registration> list_registrations(Connection& c, std::int64_t event_id,
-                                                    const RegistrationFilter& filter, const PageRequest& page) {
+                                                     const RegistrationFilter& filter, const PageRequest& page) {
   // Every filter is a bound parameter; an absent one is NULL and matches all.
   auto statement = c.prepare("SELECT " + std::string(kRegistrationColumns) +
                              " FROM registrations WHERE event_id = ?1 AND id > ?2"
@@ -168,12 +168,11 @@ void set_status(Connection& c, std::int64_t id, domain::RegistrationStatus statu
 }
 
 void revoke_access(Connection& c, std::int64_t registration_id, std::int64_t now) {
-  auto codes = c.prepare(
-      "UPDATE access_codes SET revoked_at = ?2 WHERE registration_id = ?1 AND revoked_at IS NULL");
+  auto codes = c.prepare("UPDATE access_codes SET revoked_at = ?2 WHERE registration_id = ?1 AND revoked_at IS NULL");
   codes->bind_all(registration_id, now);
   codes->run();
-  auto tokens = c.prepare(
-      "UPDATE delegate_tokens SET revoked_at = ?2 WHERE registration_id = ?1 AND revoked_at IS NULL");
+  auto tokens =
+      c.prepare("UPDATE delegate_tokens SET revoked_at = ?2 WHERE registration_id = ?1 AND revoked_at IS NULL");
   tokens->bind_all(registration_id, now);
   tokens->run();
 }
@@ -181,8 +180,7 @@ void revoke_access(Connection& c, std::int64_t registration_id, std::int64_t now
 void replace_access_code(Connection& c, std::int64_t registration_id, const auth::TokenHash& code_hash,
                          std::int64_t now) {
   revoke_access(c, registration_id, now);
-  auto statement =
-      c.prepare("INSERT INTO access_codes (code_hash, registration_id, created_at) VALUES (?1, ?2, ?3)");
+  auto statement = c.prepare("INSERT INTO access_codes (code_hash, registration_id, created_at) VALUES (?1, ?2, ?3)");
   statement->bind_blob(1, code_hash);
   statement->bind(2, registration_id).bind(3, now);
   statement->run();
@@ -197,8 +195,8 @@ std::optional<domain::Registration> registration_for_code(Connection& c, const a
   return read_registration(*statement);
 }
 
-void insert_delegate_token(Connection& c, const auth::TokenHash& hash, std::int64_t registration_id,
-                           std::int64_t now, std::int64_t expires_at) {
+void insert_delegate_token(Connection& c, const auth::TokenHash& hash, std::int64_t registration_id, std::int64_t now,
+                           std::int64_t expires_at) {
   auto statement = c.prepare(
       "INSERT INTO delegate_tokens (token_hash, registration_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)");
   statement->bind_blob(1, hash);
@@ -225,8 +223,7 @@ std::optional<auth::Principal> principal_for_delegate_token(Connection& c, const
 }
 
 bool revoke_delegate_token(Connection& c, const auth::TokenHash& hash, std::int64_t now) {
-  auto statement =
-      c.prepare("UPDATE delegate_tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL");
+  auto statement = c.prepare("UPDATE delegate_tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL");
   statement->bind_blob(1, hash);
   statement->bind(2, now);
   statement->run();
@@ -306,8 +303,8 @@ std::vector<Rsvp> rsvps_of(Connection& c, std::int64_t registration_id) {
 }
 
 std::int64_t waitlist_place(Connection& c, const Rsvp& rsvp) {
-  auto statement = c.prepare(
-      "SELECT count(*) FROM rsvps WHERE session_id = ?1 AND status = 'waitlisted' AND position <= ?2");
+  auto statement =
+      c.prepare("SELECT count(*) FROM rsvps WHERE session_id = ?1 AND status = 'waitlisted' AND position <= ?2");
   statement->bind_all(rsvp.session_id, rsvp.position);
   statement->step();
   return statement->int64(0);

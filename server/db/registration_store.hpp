@@ -78,7 +78,7 @@ std::optional<domain::Registration> find_registration(Connection& c, std::int64_
 std::optional<domain::Registration> find_registration_by_email(Connection& c, std::int64_t event_id,
                                                                std::string_view email);
 std::vector<domain::Registration> list_registrations(Connection& c, std::int64_t event_id,
-                                                    const RegistrationFilter& filter, const PageRequest& page);
+                                                     const RegistrationFilter& filter, const PageRequest& page);
 void update_registration(Connection& c, const domain::Registration& registration);
 void set_status(Connection& c, std::int64_t id, domain::RegistrationStatus status, std::optional<std::int64_t> by,
                 std::int64_t now);
@@ -90,8 +90,8 @@ void revoke_access(Connection& c, std::int64_t registration_id, std::int64_t now
 // The approved registration a live access code belongs to.
 std::optional<domain::Registration> registration_for_code(Connection& c, const auth::TokenHash& code_hash);
 
-void insert_delegate_token(Connection& c, const auth::TokenHash& hash, std::int64_t registration_id,
-                           std::int64_t now, std::int64_t expires_at);
+void insert_delegate_token(Connection& c, const auth::TokenHash& hash, std::int64_t registration_id, std::int64_t now,
+                           std::int64_t expires_at);
 std::optional<auth::Principal> principal_for_delegate_token(Connection& c, const auth::TokenHash& hash,
                                                             std::int64_t now);
 bool revoke_delegate_token(Connection& c, const auth::TokenHash& hash, std::int64_t now);

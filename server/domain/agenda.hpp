@@ -40,10 +40,18 @@ std::optional<Enum> parse_name(std::string_view text, const std::array<std::stri
   return std::nullopt;
 }
 
-inline std::string_view to_string(Visibility v) { return name_of(v, kVisibilityNames); }
-inline std::string_view to_string(SessionKind v) { return name_of(v, kSessionKindNames); }
-inline std::string_view to_string(SessionStatus v) { return name_of(v, kSessionStatusNames); }
-inline std::string_view to_string(SpeakerRole v) { return name_of(v, kSpeakerRoleNames); }
+inline std::string_view to_string(Visibility v) {
+  return name_of(v, kVisibilityNames);
+}
+inline std::string_view to_string(SessionKind v) {
+  return name_of(v, kSessionKindNames);
+}
+inline std::string_view to_string(SessionStatus v) {
+  return name_of(v, kSessionStatusNames);
+}
+inline std::string_view to_string(SpeakerRole v) {
+  return name_of(v, kSpeakerRoleNames);
+}
 
 struct Event {
   std::int64_t id = 0;

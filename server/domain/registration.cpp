@@ -1,9 +1,9 @@
 #include "domain/registration.hpp"
 
-#include <utf8proc.h>
-
 #include <cstdlib>
 #include <memory>
+
+#include <utf8proc.h>
 
 namespace plenary::domain {
 

@@ -22,10 +22,18 @@ inline constexpr std::array<std::string_view, 4> kRegistrationStatusNames{"pendi
                                                                           "cancelled"};
 inline constexpr std::array<std::string_view, 2> kRsvpStatusNames{"confirmed", "waitlisted"};
 
-inline std::string_view to_string(Category v) { return name_of(v, kCategoryNames); }
-inline std::string_view to_string(Attendance v) { return name_of(v, kAttendanceNames); }
-inline std::string_view to_string(RegistrationStatus v) { return name_of(v, kRegistrationStatusNames); }
-inline std::string_view to_string(RsvpStatus v) { return name_of(v, kRsvpStatusNames); }
+inline std::string_view to_string(Category v) {
+  return name_of(v, kCategoryNames);
+}
+inline std::string_view to_string(Attendance v) {
+  return name_of(v, kAttendanceNames);
+}
+inline std::string_view to_string(RegistrationStatus v) {
+  return name_of(v, kRegistrationStatusNames);
+}
+inline std::string_view to_string(RsvpStatus v) {
+  return name_of(v, kRsvpStatusNames);
+}
 
 // One delegate's registration to one event.
 struct Registration {

@@ -1,9 +1,9 @@
 #include "domain/text.hpp"
 
-#include <utf8proc.h>
-
 #include <cstdlib>
 #include <memory>
+
+#include <utf8proc.h>
 
 namespace plenary::domain {
 
@@ -22,7 +22,9 @@ std::size_t valid_utf8_prefix(std::string_view text) noexcept {
   return valid;
 }
 
-bool is_valid_utf8(std::string_view text) noexcept { return valid_utf8_prefix(text) == text.size(); }
+bool is_valid_utf8(std::string_view text) noexcept {
+  return valid_utf8_prefix(text) == text.size();
+}
 
 std::optional<std::string> to_nfc(std::string_view text) {
   if (!is_valid_utf8(text)) return std::nullopt;
@@ -79,6 +81,8 @@ std::string_view trim_blanks(std::string_view text) noexcept {
   return text;
 }
 
-std::string primary_subtag(std::string_view tag) { return ascii_lower(tag.substr(0, tag.find('-'))); }
+std::string primary_subtag(std::string_view tag) {
+  return ascii_lower(tag.substr(0, tag.find('-')));
+}
 
 }  // namespace plenary::domain

@@ -1,10 +1,10 @@
 #include "domain/zoned_time.hpp"
 
-#include <date/date.h>
-#include <date/tz.h>
-
 #include <charconv>
 #include <cstdio>
+
+#include <date/date.h>
+#include <date/tz.h>
 
 namespace plenary::domain {
 namespace {
@@ -56,7 +56,9 @@ int days_between(const LocalDate& from, const LocalDate& to) {
   return static_cast<int>((date::sys_days{to_ymd(to)} - date::sys_days{to_ymd(from)}).count());
 }
 
-unsigned weekday(const LocalDate& value) { return date::weekday{date::sys_days{to_ymd(value)}}.c_encoding(); }
+unsigned weekday(const LocalDate& value) {
+  return date::weekday{date::sys_days{to_ymd(value)}}.c_encoding();
+}
 
 TimeZone::TimeZone(const date::time_zone* zone) : zone_(zone), name_(zone->name()) {}
 
@@ -97,13 +99,11 @@ std::int64_t TimeZone::start_of(const LocalDate& value) const {
   const date::local_seconds midnight{date::local_days{to_ymd(value)}.time_since_epoch()};
   const auto info = zone_->get_info(midnight);
   switch (info.result) {
-    case date::local_info::unique:
-      return (midnight - info.first.offset).time_since_epoch().count();
+    case date::local_info::unique: return (midnight - info.first.offset).time_since_epoch().count();
     case date::local_info::ambiguous:  // the first of two midnights
       return (midnight - info.first.offset).time_since_epoch().count();
     case date::local_info::nonexistent:  // midnight skipped: the day starts at the transition
-    default:
-      return info.second.begin.time_since_epoch().count();
+    default: return info.second.begin.time_since_epoch().count();
   }
 }
 

@@ -1,10 +1,11 @@
 #include "http/body_file.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
+
+#include <sys/mman.h>
 
 namespace plenary::http {
 
@@ -26,6 +27,8 @@ std::shared_ptr<const BodyFile> BodyFile::create(std::string_view bytes) {
   return std::shared_ptr<const BodyFile>(new BodyFile(fd, bytes.size()));
 }
 
-BodyFile::~BodyFile() { ::close(fd_); }
+BodyFile::~BodyFile() {
+  ::close(fd_);
+}
 
 }  // namespace plenary::http

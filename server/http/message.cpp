@@ -17,7 +17,9 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
          std::ranges::equal(a, b, [&](unsigned char x, unsigned char y) { return lower(x) == lower(y); });
 }
 
-std::string_view trim_ows(std::string_view text) noexcept { return domain::trim_blanks(text); }
+std::string_view trim_ows(std::string_view text) noexcept {
+  return domain::trim_blanks(text);
+}
 
 void Headers::set(std::string_view name, std::string value) {
   remove(name);

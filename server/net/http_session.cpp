@@ -1,9 +1,6 @@
 #include "net/http_session.hpp"
 
 #include <array>
-#include <sys/sendfile.h>
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <ctime>
 
@@ -14,6 +11,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include "http/body_file.hpp"
 #include "http/client_address.hpp"
@@ -317,8 +316,8 @@ void HttpSession::send_file(std::shared_ptr<Pending> slot, std::size_t head_sent
                       });
   };
   while (!error && head_sent < slot->head.size()) {
-    const ssize_t sent = ::send(fd, slot->head.data() + head_sent, slot->head.size() - head_sent,
-                                MSG_NOSIGNAL | MSG_MORE);
+    const ssize_t sent =
+        ::send(fd, slot->head.data() + head_sent, slot->head.size() - head_sent, MSG_NOSIGNAL | MSG_MORE);
     if (sent > 0) {
       head_sent += static_cast<std::size_t>(sent);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -335,8 +334,8 @@ void HttpSession::send_file(std::shared_ptr<Pending> slot, std::size_t head_sent
     if (sent > 0) continue;
     if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return wait();
     if (sent < 0 && errno == EINTR) continue;
-    error = sent == 0 ? beast::error_code(asio::error::eof)
-                      : beast::error_code(errno, boost::system::system_category());
+    error =
+        sent == 0 ? beast::error_code(asio::error::eof) : beast::error_code(errno, boost::system::system_category());
   }
   send_deadline_.cancel();
   on_write(error, slot->close_after);

@@ -19,8 +19,7 @@ std::optional<LogLevel> parse_log_level(std::string_view text) noexcept {
 std::string utc_timestamp_now() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   // The date and time part changes once a second: format it once per thread.
   thread_local std::time_t cached_second = -1;
   thread_local char cached[32];

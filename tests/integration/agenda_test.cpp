@@ -1,8 +1,8 @@
-#include <doctest/doctest.h>
-
 #include <zlib.h>
 
 #include <set>
+
+#include <doctest/doctest.h>
 
 #include "app/demo.hpp"
 #include "app/demo_meeting.hpp"
@@ -130,8 +130,9 @@ TEST_CASE("the agenda speaks the caller's language, says which, and falls back f
   CHECK(every.header("Content-Language") == "en, vi, ms");
   CHECK(all_sessions(every.json()).at(0)["title"]["ms"] == "Sesi pleno pembukaan");
 
-  CHECK(host.anonymous("/api/v1/events/wsis-geneva/agenda", {{"Accept-Language", "fr-CH"}}).header(
-            "Content-Language") == "en");
+  CHECK(
+      host.anonymous("/api/v1/events/wsis-geneva/agenda", {{"Accept-Language", "fr-CH"}}).header("Content-Language") ==
+      "en");
   const auto refused = host.anonymous("/api/v1/events/wsis-geneva/agenda?lang=fr");
   CHECK(refused.status == 422);
   CHECK(refused.json()["errors"][0]["field"] == "lang");
@@ -154,8 +155,8 @@ TEST_CASE("Vietnamese text round-trips byte for byte, decomposed input is stored
 
   const std::string broken = R"({"kind":"other","title":{"en":"x","vi":"Vi)" + std::string("\xE1\xBB") +
                              R"("},"starts_at":"2024-10-26T16:00","ends_at":"2024-10-26T17:00"})";
-  const auto refused = http_request(host.server.port(), "POST", "/api/v1/events/wsis-geneva/sessions", broken,
-                                    json_headers(host.token));
+  const auto refused =
+      http_request(host.server.port(), "POST", "/api/v1/events/wsis-geneva/sessions", broken, json_headers(host.token));
   CHECK(refused.status == 422);
   CHECK(refused.json()["errors"][0]["field"] == "title.vi");
   CHECK(all_sessions(host.anonymous("/api/v1/events/wsis-geneva/agenda").json()).size() == 1);
@@ -208,8 +209,8 @@ TEST_CASE("invalid sessions are refused with every field named, and nothing is s
 TEST_CASE("two sessions may not share a room at once: 409 names the other, unless the host forces it") {
   Host host;
   REQUIRE(host.call("POST", "/api/v1/events", zurich_event()).status == 201);
-  const std::int64_t room = host.call("POST", "/api/v1/events/wsis-geneva/rooms", {{"name", {{"en", "Room XIX"}}}})
-                                .json()["id"];
+  const std::int64_t room =
+      host.call("POST", "/api/v1/events/wsis-geneva/rooms", {{"name", {{"en", "Room XIX"}}}}).json()["id"];
   const auto first = host.call("POST", "/api/v1/events/wsis-geneva/sessions",
                                session("Working group", "2024-10-26T10:00", "2024-10-26T12:00", room));
   REQUIRE(first.status == 201);
@@ -229,8 +230,10 @@ TEST_CASE("two sessions may not share a room at once: 409 names the other, unles
 TEST_CASE("moving a session marks it moved, and the agenda's ETag changes so phones refetch") {
   Host host;
   REQUIRE(host.call("POST", "/api/v1/events", zurich_event()).status == 201);
-  const std::int64_t room_a = host.call("POST", "/api/v1/events/wsis-geneva/rooms", {{"name", {{"en", "A"}}}}).json()["id"];
-  const std::int64_t room_b = host.call("POST", "/api/v1/events/wsis-geneva/rooms", {{"name", {{"en", "B"}}}}).json()["id"];
+  const std::int64_t room_a =
+      host.call("POST", "/api/v1/events/wsis-geneva/rooms", {{"name", {{"en", "A"}}}}).json()["id"];
+  const std::int64_t room_b =
+      host.call("POST", "/api/v1/events/wsis-geneva/rooms", {{"name", {{"en", "B"}}}}).json()["id"];
   const std::string id = std::to_string(host.call("POST", "/api/v1/events/wsis-geneva/sessions",
                                                   session("Plenary", "2024-10-26T09:00", "2024-10-26T10:00", room_a))
                                             .json()["id"]
@@ -240,8 +243,9 @@ TEST_CASE("moving a session marks it moved, and the agenda's ETag changes so pho
   CHECK(before.header("Cache-Control") == "public, no-cache");
   CHECK(host.anonymous("/api/v1/events/wsis-geneva/agenda", {{"If-None-Match", etag}}).status == 304);
 
-  const auto moved = host.call("PATCH", "/api/v1/events/wsis-geneva/sessions/" + id,
-                               {{"room_id", room_b}, {"starts_at", "2024-10-26T09:30"}, {"ends_at", "2024-10-26T10:30"}});
+  const auto moved =
+      host.call("PATCH", "/api/v1/events/wsis-geneva/sessions/" + id,
+                {{"room_id", room_b}, {"starts_at", "2024-10-26T09:30"}, {"ends_at", "2024-10-26T10:30"}});
   REQUIRE(moved.status == 200);
   CHECK(moved.json()["status"] == "moved");
   CHECK(moved.json()["changes"] == json({"time", "room", "status"}));
@@ -276,7 +280,8 @@ TEST_CASE("a cached agenda is served without touching the database, gzip-compres
   const long before = reads();
   HttpClient phone(host.server.port());
   for (int i = 0; i < 50; ++i) {
-    const auto compressed = phone.request("GET", "/api/v1/events/wsis-geneva/agenda", {}, {{"Accept-Encoding", "gzip"}});
+    const auto compressed =
+        phone.request("GET", "/api/v1/events/wsis-geneva/agenda", {}, {{"Accept-Encoding", "gzip"}});
     REQUIRE(compressed.status == 200);
     CHECK(compressed.header("Content-Encoding") == "gzip");
     if (i == 0) {
@@ -318,10 +323,10 @@ TEST_CASE("lists page in a stable order, and a room added meanwhile neither repe
 TEST_CASE("every change is in the audit log with who, when, what, before and after") {
   Host host;
   REQUIRE(host.call("POST", "/api/v1/events", zurich_event()).status == 201);
-  const std::string id = std::to_string(
-      host.call("POST", "/api/v1/events/wsis-geneva/sessions", session("Opening", "2024-10-26T09:00", "2024-10-26T10:00"))
-          .json()["id"]
-          .get<int>());
+  const std::string id = std::to_string(host.call("POST", "/api/v1/events/wsis-geneva/sessions",
+                                                  session("Opening", "2024-10-26T09:00", "2024-10-26T10:00"))
+                                            .json()["id"]
+                                            .get<int>());
   REQUIRE(host.call("PATCH", "/api/v1/events/wsis-geneva/sessions/" + id, {{"title", {{"vi", "Khai mạc"}}}}).status ==
           200);
   REQUIRE(host.call("DELETE", "/api/v1/events/wsis-geneva/sessions/" + id).status == 204);
@@ -480,6 +485,7 @@ TEST_CASE("started again days later, the demo meeting moves to the new today wit
   const auto first_before = all_sessions(before).at(0);
   const auto first_after = all_sessions(after).at(0);
   CHECK(first_after["id"] == first_before["id"]);
-  CHECK(first_after["starts_at"].get<std::string>().substr(10) == first_before["starts_at"].get<std::string>().substr(10));
+  CHECK(first_after["starts_at"].get<std::string>().substr(10) ==
+        first_before["starts_at"].get<std::string>().substr(10));
   CHECK(first_after["starts_at"] != first_before["starts_at"]);
 }

@@ -182,11 +182,11 @@ TEST_CASE("--demo prints a demo delegate's access code, which signs the delegate
   const std::string code = match[1];
 
   RunningServer again(serve_args(data));
-  const auto signed_in = http_request(again.port, "POST", "/api/v1/auth/code",
-                                      nlohmann::json{{"code", code}}.dump(), json_headers());
+  const auto signed_in =
+      http_request(again.port, "POST", "/api/v1/auth/code", nlohmann::json{{"code", code}}.dump(), json_headers());
   REQUIRE(signed_in.status == 200);
-  const auto me = http_request(again.port, "GET", "/api/v1/me", {},
-                               json_headers(signed_in.json()["token"].get<std::string>()));
+  const auto me =
+      http_request(again.port, "GET", "/api/v1/me", {}, json_headers(signed_in.json()["token"].get<std::string>()));
   CHECK(me.json()["name"] == "Nguyễn Minh Anh");
   CHECK(me.json()["event"] == "somri-21");
 }

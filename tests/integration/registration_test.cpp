@@ -1,9 +1,9 @@
-#include <doctest/doctest.h>
-
 #include <latch>
 #include <map>
 #include <set>
 #include <thread>
+
+#include <doctest/doctest.h>
 
 #include "support/http_client.hpp"
 #include "support/test_server.hpp"
@@ -22,12 +22,8 @@ struct Desk {
   std::int64_t side_event = 0;
 
   Desk() {
-    const json event = {{"slug", "somri-21"},
-                        {"title", {{"en", "SOMRI-21"}}},
-                        {"time_zone", "Asia/Ho_Chi_Minh"},
-                        {"first_day", "2024-11-19"},
-                        {"last_day", "2024-11-22"},
-                        {"languages", {"en", "vi", "ms"}},
+    const json event = {{"slug", "somri-21"},        {"title", {{"en", "SOMRI-21"}}}, {"time_zone", "Asia/Ho_Chi_Minh"},
+                        {"first_day", "2024-11-19"}, {"last_day", "2024-11-22"},      {"languages", {"en", "vi", "ms"}},
                         {"default_language", "en"}};
     REQUIRE(call("POST", "/api/v1/events", event, admin).status == 201);
     side_event = call("POST", "/api/v1/events/somri-21/sessions",
@@ -73,8 +69,8 @@ struct Desk {
 TEST_CASE("a delegate registers, is approved, signs in with the access code and corrects their own record") {
   Desk desk;
   const std::int64_t id = desk.register_delegate("Nguyễn Thị Thu Hà", "VN", "ha.nguyen@mic.example");
-  const auto pending = desk.call("GET", "/api/v1/events/somri-21/registrations/" + std::to_string(id), nullptr,
-                                 desk.registrar);
+  const auto pending =
+      desk.call("GET", "/api/v1/events/somri-21/registrations/" + std::to_string(id), nullptr, desk.registrar);
   CHECK(pending.json()["status"] == "pending");
   CHECK(pending.json()["name"] == "Nguyễn Thị Thu Hà");
 
@@ -101,7 +97,8 @@ TEST_CASE("a delegate registers, is approved, signs in with the access code and 
   const auto corrected = desk.call("PATCH", "/api/v1/me", {{"position", "Vụ trưởng"}, {"notes", "Ăn chay"}}, token);
   CHECK(corrected.status == 200);
   CHECK(corrected.json()["position"] == "Vụ trưởng");
-  const auto refused = desk.call("PATCH", "/api/v1/me", {{"delegation", "MY"}, {"category", "head_of_delegation"}}, token);
+  const auto refused =
+      desk.call("PATCH", "/api/v1/me", {{"delegation", "MY"}, {"category", "head_of_delegation"}}, token);
   CHECK(refused.status == 422);
   CHECK(desk.call("GET", "/api/v1/me", nullptr, token).json()["delegation"] == "VN");
 
@@ -111,8 +108,8 @@ TEST_CASE("a delegate registers, is approved, signs in with the access code and 
             .status == 204);
   CHECK(desk.call("GET", "/api/v1/me", nullptr, token).status == 401);
   CHECK(desk.call("POST", "/api/v1/auth/code", {{"code", code}}).status == 401);
-  const auto reissued = desk.call("POST", "/api/v1/events/somri-21/registrations/" + std::to_string(id) + "/access-code",
-                                  nullptr, desk.registrar);
+  const auto reissued = desk.call(
+      "POST", "/api/v1/events/somri-21/registrations/" + std::to_string(id) + "/access-code", nullptr, desk.registrar);
   REQUIRE(reissued.status == 200);
   CHECK(desk.call("POST", "/api/v1/auth/code", {{"code", reissued.json()["access_code"]}}).status == 200);
 }
@@ -125,7 +122,8 @@ TEST_CASE("hosts filter registrations, and search ignores case and diacritics") 
   desk.approve_and_sign_in(aminah);
   const auto search = [&](const std::string& query) {
     std::vector<std::string> names;
-    const json body = desk.call("GET", "/api/v1/events/somri-21/registrations?" + query, nullptr, desk.registrar).json();
+    const json body =
+        desk.call("GET", "/api/v1/events/somri-21/registrations?" + query, nullptr, desk.registrar).json();
     for (const auto& item : body["items"]) names.push_back(item["name"]);
     return names;
   };
@@ -152,7 +150,8 @@ TEST_CASE("registration can be closed, needs an invitation when the host says so
   REQUIRE(desk.call("PUT", "/api/v1/events/somri-21/registration-settings",
                     {{"open", true}, {"invitation_required", true}}, desk.admin)
               .status == 200);
-  const auto without = desk.call("POST", "/api/v1/events/somri-21/registrations", {{"name", "X"}, {"delegation", "TH"}});
+  const auto without =
+      desk.call("POST", "/api/v1/events/somri-21/registrations", {{"name", "X"}, {"delegation", "TH"}});
   CHECK(without.status == 422);
   CHECK(without.json()["errors"][0]["field"] == "invitation_code");
   const auto invitation =
@@ -259,7 +258,8 @@ TEST_CASE("seats follow the capacity, and cancelling or moving a side event keep
   const auto seats = desk.call("GET", desk.rsvp_path() + "s", nullptr, desk.registrar).json();
   CHECK(seats["confirmed"].size() == 6);
   CHECK(seats["confirmed"][0]["notice"] == "cancelled");
-  CHECK(desk.call("POST", desk.rsvp_path(), nullptr, desk.approve_and_sign_in(desk.register_delegate("Late", "MY", "late@my.example")))
+  CHECK(desk.call("POST", desk.rsvp_path(), nullptr,
+                  desk.approve_and_sign_in(desk.register_delegate("Late", "MY", "late@my.example")))
             .status == 409);
 }
 
@@ -311,7 +311,9 @@ TEST_CASE("who may do what: anonymous, a delegate, another delegate, a registrar
   for (const Row& row : matrix) {
     CAPTURE(row.method);
     CAPTURE(row.path);
-    const json body = row.method == "PUT" ? json{{"open", true}} : row.method == "POST" && row.path.ends_with("invitations") ? json{{"delegation", "PH"}} : json(nullptr);
+    const json body = row.method == "PUT"                                         ? json{{"open", true}}
+                      : row.method == "POST" && row.path.ends_with("invitations") ? json{{"delegation", "PH"}}
+                                                                                  : json(nullptr);
     CHECK(desk.call(row.method, row.path, body).status == row.anonymous);
     CHECK(desk.call(row.method, row.path, body, delegate).status == row.delegate);
     CHECK(desk.call(row.method, row.path, body, other).status == row.other_delegate);

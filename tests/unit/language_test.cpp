@@ -1,6 +1,7 @@
+#include "domain/language.hpp"
+
 #include <doctest/doctest.h>
 
-#include "domain/language.hpp"
 #include "domain/localized_text.hpp"
 #include "domain/text.hpp"
 

@@ -1,7 +1,8 @@
+#include "domain/zoned_time.hpp"
+
 #include <doctest/doctest.h>
 
 #include "app/demo_meeting.hpp"
-#include "domain/zoned_time.hpp"
 
 using namespace plenary::domain;
 
@@ -43,8 +44,8 @@ TEST_CASE("instants parse from RFC 3339 with Z or an offset, and bad text is ref
   const auto hanoi = *TimeZone::find("Asia/Ho_Chi_Minh");
   CHECK(parse_instant("2024-11-19T07:00:00Z", hanoi) == parse_instant("2024-11-19T14:00:00+07:00", hanoi));
   CHECK(parse_instant("2024-11-19T14:00:00.250+07:00", hanoi) == parse_instant("2024-11-19T14:00", hanoi));
-  for (const std::string bad : {"2024-11-19", "2024-13-01T10:00", "2024-11-19T25:00", "2024-11-19T10:00+7",
-                                "tomorrow", "2024-02-30T10:00"}) {
+  for (const std::string bad :
+       {"2024-11-19", "2024-13-01T10:00", "2024-11-19T25:00", "2024-11-19T10:00+7", "tomorrow", "2024-02-30T10:00"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_instant(bad, hanoi).has_value());
   }
