@@ -245,11 +245,8 @@ struct Own {
 };
 
 Own own_registration(db::Connection& connection, const auth::Principal& principal) {
-  auto statement = connection.prepare("SELECT slug FROM events WHERE id = ?1");
-  statement->bind(1, principal.event_id);
-  if (!statement->step()) throw http::not_found("Your event no longer exists.");
-  auto event = db::agenda_store::find_event(connection, statement->text(0));
-  auto registration = store::find_registration(connection, principal.event_id, principal.registration_id);
+  auto event = db::agenda_store::find_event_by_id(connection, principal.event_id);
+  auto registration = event ? store::find_registration(connection, event->id, principal.registration_id) : std::nullopt;
   if (!event || !registration) throw http::not_found("Your registration no longer exists.");
   return {std::move(*event), std::move(*registration)};
 }

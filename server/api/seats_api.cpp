@@ -159,10 +159,9 @@ std::int64_t bookmark_target(RequestContext& context, db::Connection& connection
 }
 
 domain::Event delegate_event(db::Connection& connection, const auth::Principal& principal) {
-  auto statement = connection.prepare("SELECT slug FROM events WHERE id = ?1");
-  statement->bind(1, principal.event_id);
-  if (!statement->step()) throw http::not_found("Your event no longer exists.");
-  return *db::agenda_store::find_event(connection, statement->text(0));
+  auto event = db::agenda_store::find_event_by_id(connection, principal.event_id);
+  if (!event) throw http::not_found("Your event no longer exists.");
+  return std::move(*event);
 }
 
 Response put_bookmark(RequestContext& context) {

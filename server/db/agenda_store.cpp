@@ -174,6 +174,13 @@ std::optional<domain::Event> find_event(Connection& c, std::string_view slug) {
   return read_event(*statement);
 }
 
+std::optional<domain::Event> find_event_by_id(Connection& c, std::int64_t id) {
+  auto statement = c.prepare("SELECT " + std::string(kEventColumns) + " FROM events WHERE id = ?1");
+  statement->bind(1, id);
+  if (!statement->step()) return std::nullopt;
+  return read_event(*statement);
+}
+
 std::vector<domain::Event> list_events(Connection& c, const PageRequest& page, bool include_delegates_only,
                                        std::int64_t also_event_id) {
   auto statement = c.prepare("SELECT " + std::string(kEventColumns) +

@@ -40,6 +40,7 @@ struct PageRequest {
 namespace agenda_store {
 
 std::optional<domain::Event> find_event(Connection& c, std::string_view slug);
+std::optional<domain::Event> find_event_by_id(Connection& c, std::int64_t id);
 // Public events, plus every event when `include_delegates_only`, plus `also_event_id`.
 std::vector<domain::Event> list_events(Connection& c, const PageRequest& page, bool include_delegates_only,
                                        std::int64_t also_event_id = 0);
