@@ -55,7 +55,10 @@ void audit(db::Connection& connection, const http::RequestContext& context, cons
            const nlohmann::json& after);
 
 // Runs `change(connection, event)` in one write transaction on the event named
-// by {slug} (404 when missing), then drops the event's cached agendas.
+// by {slug} (404 when missing).
+template <class Change>
+auto write_in_event(http::RequestContext& context, Change&& change);
+// The same, for changes the agenda shows: then drops the event's cached agendas.
 template <class Change>
 auto change_event(http::RequestContext& context, Change&& change);
 

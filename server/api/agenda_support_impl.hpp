@@ -9,6 +9,16 @@
 namespace plenary::api {
 
 template <class Change>
+auto write_in_event(http::RequestContext& context, Change&& change) {
+  const std::string slug(context.param("slug"));
+  return context.services().database->write([&](db::Connection& connection) {
+    const auto event = db::agenda_store::find_event(connection, slug);
+    if (!event) throw http::not_found("There is no event " + slug + ".");
+    return change(connection, *event);
+  });
+}
+
+template <class Change>
 auto change_event(http::RequestContext& context, Change&& change) {
   const std::string slug(context.param("slug"));
   app::Services& services = context.services();
@@ -21,11 +31,7 @@ auto change_event(http::RequestContext& context, Change&& change) {
       if (cache != nullptr) cache->invalidate(slug);
     }
   } invalidate{services.agenda_cache, slug};
-  return services.database->write([&](db::Connection& connection) {
-    const auto event = db::agenda_store::find_event(connection, slug);
-    if (!event) throw http::not_found("There is no event " + slug + ".");
-    return change(connection, *event);
-  });
+  return write_in_event(context, std::forward<Change>(change));
 }
 
 }  // namespace plenary::api

@@ -49,7 +49,7 @@ Response create_registration(RequestContext& context) {
   form.erase("invitation_code");
   const auto [event, registration] = [&] {
     try {
-      return change_event(context, [&](db::Connection& connection, const domain::Event& current) {
+      return write_in_event(context, [&](db::Connection& connection, const domain::Event& current) {
         const auto settings = store::settings(connection, current.id);
         const std::int64_t now = domain::unix_now();
         if (!settings.open) throw http::conflict("Registration for this event is closed.");
@@ -157,7 +157,7 @@ nlohmann::json issue_access(db::Connection& connection, const domain::Event& eve
 // takes back the delegate's access and seats (the waitlist moves up).
 Response transition(RequestContext& context, std::initializer_list<RegistrationStatus> from, RegistrationStatus to) {
   const auto [event, registration, access] =
-      change_event(context, [&](db::Connection& connection, const domain::Event& current) {
+      write_in_event(context, [&](db::Connection& connection, const domain::Event& current) {
         domain::Registration existing = visible_registration(context, connection, current);
         if (std::find(from.begin(), from.end(), existing.status) == from.end()) {
           throw http::conflict("A registration that is " + std::string(domain::to_string(existing.status)) +
@@ -202,7 +202,7 @@ Response cancel(RequestContext& context) {
 }
 
 Response reissue_access_code(RequestContext& context) {
-  const nlohmann::json access = change_event(context, [&](db::Connection& connection, const domain::Event& event) {
+  const nlohmann::json access = write_in_event(context, [&](db::Connection& connection, const domain::Event& event) {
     const domain::Registration registration = visible_registration(context, connection, event);
     if (registration.status != RegistrationStatus::approved) {
       throw http::conflict("Only an approved registration has an access code.");
@@ -215,7 +215,7 @@ Response reissue_access_code(RequestContext& context) {
 }
 
 Response revoke_access_code(RequestContext& context) {
-  change_event(context, [&](db::Connection& connection, const domain::Event& event) {
+  write_in_event(context, [&](db::Connection& connection, const domain::Event& event) {
     const domain::Registration registration = visible_registration(context, connection, event);
     store::revoke_access(connection, registration.id, domain::unix_now());
     audit(connection, context, event, "registration.access_code_revoked", "registration", registration.id, nullptr,
@@ -304,7 +304,7 @@ Response get_settings(RequestContext& context) {
 
 Response put_settings(RequestContext& context) {
   const nlohmann::json body = object_body(context);
-  change_event(context, [&](db::Connection& connection, const domain::Event& event) {
+  write_in_event(context, [&](db::Connection& connection, const domain::Event& event) {
     http::Validation validation;
     FieldReader fields(body, validation);
     fields.only({"open", "deadline", "invitation_required"});
@@ -321,7 +321,7 @@ Response put_settings(RequestContext& context) {
 
 Response create_invitation(RequestContext& context) {
   const nlohmann::json body = object_body(context);
-  const auto [id, code] = change_event(context, [&](db::Connection& connection, const domain::Event& event) {
+  const auto [id, code] = write_in_event(context, [&](db::Connection& connection, const domain::Event& event) {
     http::Validation validation;
     FieldReader fields(body, validation);
     fields.only({"delegation", "max_uses"});

@@ -58,7 +58,7 @@ Response once(RequestContext& context, Act act) {
   const std::string principal = "delegate:" + std::to_string(context.require_principal().registration_id);
   const std::string method = context.request().method_text;
   const std::string path(context.request().path());
-  const db::StoredResponse stored = change_event(context, [&](db::Connection& connection, const domain::Event&) {
+  const db::StoredResponse stored = write_in_event(context, [&](db::Connection& connection, const domain::Event&) {
     if (key) {
       if (auto previous = store::find_idempotent(connection, principal, *key)) {
         if (previous->method != method || previous->path != path) {

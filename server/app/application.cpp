@@ -46,7 +46,8 @@ std::size_t fit_connection_limit(std::size_t wanted) {
     setrlimit(RLIMIT_NOFILE, &limit);
     getrlimit(RLIMIT_NOFILE, &limit);
   }
-  constexpr std::size_t kReserve = 128;
+  // Room for the database, logs, static files and the agenda cache's memfds.
+  constexpr std::size_t kReserve = 128 + cache::AgendaCache::kMaxOpenFiles;
   const std::size_t room = limit.rlim_cur > kReserve ? static_cast<std::size_t>(limit.rlim_cur) - kReserve : 16;
   if (wanted > room) {
     ops::logger().warn("connection limit lowered to fit the open-file limit",

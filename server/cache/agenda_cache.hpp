@@ -42,7 +42,11 @@ struct EventFacts {
 // Thread-safety: every member may be called from any thread.
 class AgendaCache {
  public:
-  explicit AgendaCache(std::size_t max_entries = 4096) : max_entries_(max_entries) {}
+  // Each entry holds two memfds: max_entries bounds the files the cache keeps
+  // open (kMaxOpenFiles), which the connection limit leaves room for.
+  explicit AgendaCache(std::size_t max_entries = kMaxEntries) : max_entries_(max_entries) {}
+  static constexpr std::size_t kMaxEntries = 512;
+  static constexpr std::size_t kMaxOpenFiles = 2 * kMaxEntries;
 
   std::uint64_t generation(const std::string& slug) const;
   std::shared_ptr<const EventFacts> facts(const std::string& slug) const;

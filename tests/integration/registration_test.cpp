@@ -324,3 +324,19 @@ TEST_CASE("who may do what: anonymous, a delegate, another delegate, a registrar
   CHECK(desk.call("GET", base + std::to_string(theirs), nullptr, delegate).status == 404);
   CHECK(desk.call("POST", "/api/v1/events/somri-21/sessions", {{"kind", "other"}}, delegate).status == 403);
 }
+
+TEST_CASE("booking a seat leaves every phone's cached agenda in place") {
+  Desk desk;
+  const std::string token = desk.approve_and_sign_in(desk.register_delegate("Ly Sokha", "KH", "sokha@kh.example"));
+  REQUIRE(desk.call("GET", "/api/v1/events/somri-21/agenda").status == 200);
+  REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, token).status == 201);
+  REQUIRE(desk.call("DELETE", desk.rsvp_path(), nullptr, token).status == 204);
+  const auto reads = [&] {
+    const std::string metrics = desk.call("GET", "/metrics").body;
+    const std::string series = "plenary_db_operation_duration_seconds_count{kind=\"read\"} ";
+    return std::stol(metrics.substr(metrics.find(series) + series.size()));
+  };
+  const long before = reads();
+  CHECK(desk.call("GET", "/api/v1/events/somri-21/agenda").status == 200);
+  CHECK(reads() == before);  // still answered from the cache: seats are not in the agenda
+}
