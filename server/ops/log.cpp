@@ -106,15 +106,9 @@ void Logger::log(LogLevel level, std::string_view message, nlohmann::json fields
   log_preformatted(level, message, std::string_view(members).substr(1, members.size() - 2));
 }
 
-void Logger::set_level(LogLevel level) {
-  std::lock_guard lock(mutex_);
-  level_ = level;
-}
+void Logger::set_level(LogLevel level) { level_.store(level, std::memory_order_relaxed); }
 
-bool Logger::enabled(LogLevel level) const {
-  std::lock_guard lock(mutex_);
-  return level >= level_;
-}
+bool Logger::enabled(LogLevel level) const { return level >= level_.load(std::memory_order_relaxed); }
 
 void Logger::set_sink(Sink sink) {
   std::lock_guard lock(mutex_);

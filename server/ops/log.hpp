@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -45,8 +46,8 @@ class Logger {
   void set_sink(Sink sink);
 
  private:
-  mutable std::mutex mutex_;
-  LogLevel level_ = LogLevel::info;
+  mutable std::mutex mutex_;  // guards the sink and keeps lines whole
+  std::atomic<LogLevel> level_{LogLevel::info};  // read on every request: no lock
   Sink sink_;
 };
 
