@@ -1,6 +1,7 @@
 #include "app/application.hpp"
 
 #include <atomic>
+#include <csignal>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -116,6 +117,9 @@ const Config& Application::config() const {
 
 void Application::start() {
   Parts& p = *parts_;
+  // A peer gone mid-answer must cost one connection, never the process:
+  // sendfile(2) has no MSG_NOSIGNAL, so SIGPIPE is ignored and EPIPE returned.
+  ::signal(SIGPIPE, SIG_IGN);
   if (auto level = ops::parse_log_level(p.config.log_level)) ops::logger().set_level(*level);
 
   std::filesystem::create_directories(p.config.data_dir);

@@ -142,6 +142,13 @@ bool HttpClient::closed_within(std::chrono::milliseconds deadline) {
   }
 }
 
+void HttpClient::reset() {
+  const linger abort{1, 0};
+  ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+  ::close(fd_);
+  fd_ = -1;
+}
+
 HttpResult http_request(unsigned short port, std::string_view method, std::string_view target, std::string_view body,
                         const HeaderList& headers) {
   HttpClient client(port);

@@ -44,6 +44,8 @@ class HttpClient {
   HttpResult read_response(bool head = false);
   // True when the server closes the connection before `deadline` passes.
   bool closed_within(std::chrono::milliseconds deadline);
+  // Closes with a reset (SO_LINGER 0), as a phone that vanishes mid-answer.
+  void reset();
 
  private:
   bool fill(std::chrono::steady_clock::time_point deadline);
