@@ -27,13 +27,6 @@ std::optional<UserRow> find_by_email(Connection& connection, std::string_view em
   return read_user(*statement);
 }
 
-std::optional<UserRow> find_by_id(Connection& connection, std::int64_t id) {
-  auto statement = connection.prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?1");
-  statement->bind(1, id);
-  if (!statement->step()) return std::nullopt;
-  return read_user(*statement);
-}
-
 std::int64_t insert(Connection& connection, std::string_view email, auth::Role role, std::string_view password_hash,
                     std::int64_t now) {
   auto statement =
@@ -86,12 +79,6 @@ int delete_tokens_expired_before(Connection& connection, std::int64_t cutoff) {
   statement->bind(1, cutoff);
   statement->run();
   return connection.changes();
-}
-
-std::int64_t count_users(Connection& connection) {
-  auto statement = connection.prepare("SELECT count(*) FROM users");
-  statement->step();
-  return statement->int64(0);
 }
 
 }  // namespace plenary::db::user_store

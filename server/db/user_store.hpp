@@ -35,7 +35,6 @@ struct NewToken {
 namespace user_store {
 
 std::optional<UserRow> find_by_email(Connection& connection, std::string_view email);
-std::optional<UserRow> find_by_id(Connection& connection, std::int64_t id);
 // Throws ConstraintError (unique) when the e-mail is taken.
 std::int64_t insert(Connection& connection, std::string_view email, auth::Role role, std::string_view password_hash,
                     std::int64_t now);
@@ -48,7 +47,6 @@ std::optional<auth::Principal> principal_for_token(Connection& connection, const
 bool revoke_token(Connection& connection, const auth::TokenHash& hash, std::int64_t now);
 // Forgets tokens that expired before `cutoff`.
 int delete_tokens_expired_before(Connection& connection, std::int64_t cutoff);
-std::int64_t count_users(Connection& connection);
 
 }  // namespace user_store
 }  // namespace plenary::db

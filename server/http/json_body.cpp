@@ -91,10 +91,6 @@ void refuse_invalid_utf8(const std::string& body, std::size_t max_depth) {
 
 }  // namespace
 
-bool media_type_is(std::string_view content_type, std::string_view media_type) noexcept {
-  return iequals(essence(content_type), media_type);
-}
-
 nlohmann::json parse_json_body(const Request& request, std::size_t max_depth) {
   const auto content_type = request.headers.get("Content-Type");
   if (!content_type || !is_json_media_type(*content_type) || !charset_ok(*content_type)) {

@@ -15,7 +15,4 @@ inline constexpr std::size_t kDefaultJsonDepth = 32;
 // (naming line and column) or nesting deeper than `max_depth`.
 nlohmann::json parse_json_body(const Request& request, std::size_t max_depth = kDefaultJsonDepth);
 
-// True when `content_type` names `media_type`, ignoring case and parameters.
-bool media_type_is(std::string_view content_type, std::string_view media_type) noexcept;
-
 }  // namespace plenary::http

@@ -34,6 +34,11 @@ std::string new_request_id() {
   return id;
 }
 
+std::string request_id_for(const Request& request) {
+  const auto id_header = request.headers.get("X-Request-Id");
+  return id_header && acceptable_request_id(*id_header) ? std::string(*id_header) : new_request_id();
+}
+
 std::string role_names(const Access& access) {
   std::string names;
   for (auth::Role role : {auth::Role::admin, auth::Role::registrar, auth::Role::delegate}) {
@@ -58,12 +63,10 @@ std::optional<Response> Pipeline::handle_on_io(const Request& request) const {
   auto match = router_.match(request.method, request.path());
   if (match.route == nullptr) return std::nullopt;
   const Route& route = *match.route;
-  if (route.options.run_on == RunOn::io) return handle(request);
+  if (route.options.run_on == RunOn::io) return handle_matched(request, std::move(match));
   if (!route.options.fast_path || request.headers.contains("Authorization")) return std::nullopt;
   try {
-    const auto id_header = request.headers.get("X-Request-Id");
-    std::string request_id =
-        id_header && acceptable_request_id(*id_header) ? std::string(*id_header) : new_request_id();
+    std::string request_id = request_id_for(request);
     RequestContext context(request, std::move(match.params), parse_query(request.query_string()), request_id,
                            services_);
     auto response = route.options.fast_path(context);
@@ -75,13 +78,15 @@ std::optional<Response> Pipeline::handle_on_io(const Request& request) const {
 }
 
 Response Pipeline::handle(const Request& request) const {
-  const auto id_header = request.headers.get("X-Request-Id");
-  const std::string request_id =
-      id_header && acceptable_request_id(*id_header) ? std::string(*id_header) : new_request_id();
+  return handle_matched(request, router_.match(request.method, request.path()));
+}
+
+Response Pipeline::handle_matched(const Request& request, Router::Match match) const {
+  const std::string request_id = request_id_for(request);
   std::string route_label = "unmatched";
   Response response;
   try {
-    response = dispatch(request, request_id, route_label);
+    response = dispatch(request, std::move(match), request_id, route_label);
   } catch (const ApiError& error) {
     response = to_problem(error, request.path(), request_id);
   } catch (const std::exception& error) {
@@ -98,13 +103,13 @@ Response Pipeline::handle(const Request& request) const {
   return response;
 }
 
-Response Pipeline::dispatch(const Request& request, const std::string& request_id, std::string& route_label) const {
+Response Pipeline::dispatch(const Request& request, Router::Match match, const std::string& request_id,
+                            std::string& route_label) const {
   if (request.method == Method::other) {
     ApiError error(501, "not-implemented", "Not Implemented",
                    "The method " + request.method_text + " is not supported by this server.");
     throw error;
   }
-  auto match = router_.match(request.method, request.path());
   switch (match.outcome) {
     case Router::Match::Outcome::bad_path: throw bad_request("The request path is not correctly percent-encoded.");
     case Router::Match::Outcome::not_found: throw not_found("There is nothing at " + std::string(request.path()) + ".");

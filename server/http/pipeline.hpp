@@ -40,7 +40,10 @@ class Pipeline {
   Response reject(const Request& partial, const ApiError& error) const;
 
  private:
-  Response dispatch(const Request& request, const std::string& request_id, std::string& route_label) const;
+  // `match` is the router's answer for this request, found once per request.
+  Response handle_matched(const Request& request, Router::Match match) const;
+  Response dispatch(const Request& request, Router::Match match, const std::string& request_id,
+                    std::string& route_label) const;
   void finish(const Request& request, Response& response, const std::string& request_id,
               std::string_view route_label) const;
 

@@ -23,6 +23,4 @@ std::optional<std::vector<std::string>> split_path(std::string_view raw_path);
 // the bad parameter on malformed encoding.
 QueryParams parse_query(std::string_view query_string);
 
-std::string percent_encode_segment(std::string_view text);
-
 }  // namespace plenary::http

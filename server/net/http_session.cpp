@@ -303,7 +303,9 @@ void HttpSession::do_write() {
 void HttpSession::send_file(std::shared_ptr<Pending> slot, std::size_t head_sent, std::int64_t offset) {
   auto& socket = stream_.socket();
   beast::error_code error;
-  socket.native_non_blocking(true, error);
+  // Asio made the socket non-blocking at its first async operation; this
+  // only asks (no system call) and sets it in the unlikely other case.
+  if (!socket.native_non_blocking()) socket.native_non_blocking(true, error);
   const int fd = socket.native_handle();
   const auto wait = [&] {
     socket.async_wait(asio::ip::tcp::socket::wait_write,
