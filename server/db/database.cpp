@@ -25,7 +25,7 @@ Database::~Database() {
   close();
 }
 
-void Database::submit(Job job) {
+void Database::submit(WriteJob job) {
   if (std::this_thread::get_id() == writer_id_) {
     throw std::logic_error("Database::write called from inside a write job");
   }
@@ -38,17 +38,55 @@ void Database::submit(Job job) {
 }
 
 void Database::writer_loop() {
+  std::vector<WriteJob> batch;
   for (;;) {
-    Job job;
     {
       std::unique_lock lock(jobs_mutex_);
       jobs_ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
       if (jobs_.empty()) return;  // stopping, and every queued job is done
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+      while (!jobs_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(jobs_.front()));
+        jobs_.pop_front();
+      }
     }
-    job(*writer_connection_);  // a packaged_task: exceptions go to the caller
+    run_batch(batch);
+    batch.clear();
   }
+}
+
+void Database::run_batch(std::vector<WriteJob>& batch) {
+  Connection& connection = *writer_connection_;
+  std::vector<std::exception_ptr> errors(batch.size());
+  try {
+    Transaction transaction(connection, Transaction::Mode::immediate);
+    // A job alone needs no savepoint: if it throws, the transaction is its.
+    const bool alone = batch.size() == 1;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!alone) connection.exec("SAVEPOINT job");
+      try {
+        batch[i].run(connection);
+        if (!alone) connection.exec("RELEASE job");
+      } catch (...) {
+        errors[i] = std::current_exception();
+        // Some errors (SQLITE_FULL, I/O) make SQLite roll back the whole
+        // transaction: then the jobs before this one are undone too.
+        if (!connection.in_transaction()) throw;
+        if (!alone) {
+          connection.exec("ROLLBACK TO job");
+          connection.exec("RELEASE job");
+        }
+      }
+    }
+    if (!(alone && errors[0])) transaction.commit();
+  } catch (...) {
+    // BEGIN, a savepoint or COMMIT failed: nothing of this batch is saved.
+    const std::exception_ptr failure = std::current_exception();
+    for (auto& error : errors) {
+      if (!error) error = failure;
+    }
+  }
+  // Only now, after COMMIT, do callers learn their work is saved.
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(errors[i]);
 }
 
 Database::ReaderLease::ReaderLease(Database& database) : db(database) {

@@ -9,8 +9,10 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "db/connection.hpp"
@@ -34,7 +36,15 @@ struct DatabaseOptions {
 // Owns one write connection, used only by the writer thread it owns, and a
 // pool of read-only connections. write() hands a job to the writer thread and
 // runs it there inside BEGIN IMMEDIATE, so all writes are serialised and a
-// read-check-write in one job (a seat claim) cannot race another. read() runs
+// read-check-write in one job (a seat claim) cannot race another.
+//
+// Group commit: the writer takes every job queued while it was busy (up to
+// kMaxBatch) into one transaction, each job in its own SAVEPOINT (a job that
+// throws is rolled back alone), and commits once: one fsync for the batch
+// instead of one per job. write() returns only after that COMMIT, so nothing
+// a caller reports as saved can be lost; if the COMMIT fails, every job of
+// the batch gets the error. Jobs in one batch see each other's writes in
+// queue order, exactly as if they had run one after another. read() runs
 // on the calling thread with a pooled connection inside one read transaction
 // (a consistent snapshot; WAL lets it run beside the writer).
 //
@@ -52,27 +62,34 @@ class Database {
   auto write(F&& job) -> std::invoke_result_t<F&, Connection&> {
     using Result = std::invoke_result_t<F&, Connection&>;
     const auto started = std::chrono::steady_clock::now();
-    // Shared with the queued job: the writer thread may still be inside the
-    // task's operator() when this caller wakes up and returns.
-    auto task = std::make_shared<std::packaged_task<Result(Connection&)>>([&job](Connection& connection) -> Result {
-      Transaction transaction(connection, Transaction::Mode::immediate);
-      if constexpr (std::is_void_v<Result>) {
-        job(connection);
-        transaction.commit();
-      } else {
-        Result result = job(connection);
-        transaction.commit();
-        return result;
-      }
-    });
-    auto future = task->get_future();
-    submit([task](Connection& connection) { (*task)(connection); });
     struct Timing {
       const Database& db;
       std::chrono::steady_clock::time_point started;
       ~Timing() { db.record("write", started); }
     } timing{*this, started};
-    return future.get();
+    // The caller waits below until the batch holding this job has committed
+    // (or failed), so the writer may use `job` and `result` by reference.
+    std::promise<void> done;
+    auto finished = done.get_future();
+    using Stored = std::conditional_t<std::is_void_v<Result>, std::monostate, Result>;
+    std::optional<Stored> result;
+    submit(WriteJob{[&](Connection& connection) {
+                      if constexpr (std::is_void_v<Result>) {
+                        job(connection);
+                        result.emplace();
+                      } else {
+                        result.emplace(job(connection));
+                      }
+                    },
+                    [&](std::exception_ptr error) {
+                      if (error) {
+                        done.set_exception(error);
+                      } else {
+                        done.set_value();
+                      }
+                    }});
+    finished.get();  // rethrows the job's error, or the batch's COMMIT error
+    if constexpr (!std::is_void_v<Result>) return std::move(*result);
   }
 
   template <class F>
@@ -104,8 +121,18 @@ class Database {
   // WAL). Later calls to read() or write() throw. Idempotent.
   void close();
 
+  // The most jobs one transaction takes; bounds how long a batch holds the
+  // write lock and how much one failed COMMIT can take down with it.
+  static constexpr std::size_t kMaxBatch = 256;
+
  private:
-  using Job = std::function<void(Connection&)>;
+  // One write() call, as the writer thread runs it: `run` does the caller's
+  // work inside the batch's transaction (and may throw); `finish` tells the
+  // caller once that work is durable, or why it is not.
+  struct WriteJob {
+    std::function<void(Connection&)> run;
+    std::function<void(std::exception_ptr)> finish;
+  };
   struct ReaderLease {
     explicit ReaderLease(Database& db);
     ~ReaderLease();
@@ -115,7 +142,8 @@ class Database {
     std::unique_ptr<Connection> connection;
   };
 
-  void submit(Job job);
+  void submit(WriteJob job);
+  void run_batch(std::vector<WriteJob>& batch);
   void writer_loop();
   void record(const char* kind, std::chrono::steady_clock::time_point started) const;
 
@@ -126,7 +154,7 @@ class Database {
 
   std::mutex jobs_mutex_;
   std::condition_variable jobs_ready_;
-  std::deque<Job> jobs_;
+  std::deque<WriteJob> jobs_;
   bool stopping_ = false;
   std::thread writer_;
   std::thread::id writer_id_;
