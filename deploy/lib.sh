@@ -9,9 +9,15 @@ PLENARY_BUILD_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev libcli11-dev
   libhowardhinnant-date-dev libutf8proc-dev zlib1g-dev tzdata
+  # Badges: QR codes and SVG -> PNG. The fonts are needed at run time, by the server's
+  # PNG badges: Noto covers Latin (Vietnamese), Cyrillic, Thai, Lao, Khmer, Myanmar
+  # (42 MB); Noto CJK covers Chinese, Japanese, Korean (91 MB).
+  libqrencode-dev librsvg2-dev fontconfig fonts-noto-core fonts-noto-cjk
 )
 # Added for the test suite.
 PLENARY_TEST_PACKAGES=(doctest-dev)
+# zbarimg: the badge tests decode the QR code in the PNG as the desk's scanner would.
+PLENARY_TEST_PACKAGES+=(zbar-tools)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
