@@ -7,9 +7,11 @@
 #include "api/agenda_support.hpp"
 #include "api/field_reader.hpp"
 #include "api/registration_input.hpp"
+#include "api/registration_support.hpp"
 #include "api/routes.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/token.hpp"
+#include "db/checkin_store.hpp"
 #include "db/error.hpp"
 #include "db/registration_store.hpp"
 #include "domain/instant.hpp"
@@ -94,24 +96,7 @@ Response create_registration(RequestContext& context) {
 
 Response list_registrations(RequestContext& context) {
   const db::PageRequest page = page_request(context);
-  http::Validation validation;
-  db::RegistrationFilter filter;
-  if (auto delegation = context.query("delegation")) filter.delegation = std::string(*delegation);
-  const auto choice = [&](const char* name, auto names, auto& target) {
-    if (auto value = context.query(name)) {
-      using Enum = typename std::remove_reference_t<decltype(target)>::value_type;
-      target = domain::parse_name<Enum>(*value, names);
-      if (!target) validation.add(name, "is not a known " + std::string(name));
-    }
-  };
-  choice("category", domain::kCategoryNames, filter.category);
-  choice("status", domain::kRegistrationStatusNames, filter.status);
-  choice("attendance", domain::kAttendanceNames, filter.attendance);
-  if (auto query = context.query("q"); query && !query->empty()) {
-    if (!domain::is_valid_utf8(*query)) validation.add("q", "is not valid UTF-8");
-    filter.search = domain::search_fold(*query);
-  }
-  validation.throw_if_invalid();
+  const db::RegistrationFilter filter = registration_filter(context);
   struct Result {
     domain::Event event;
     std::vector<domain::Registration> rows;
@@ -137,20 +122,6 @@ Response get_registration(RequestContext& context) {
     return Result{std::move(event), std::move(registration)};
   });
   return http::json_response(200, render_registration(result.registration, result.event));
-}
-
-// Issues a new access code (revoking the old one and the delegate's tokens)
-// and a badge code on first approval. The code is shown once, here.
-nlohmann::json issue_access(db::Connection& connection, const domain::Event& event, std::int64_t registration_id,
-                            std::int64_t now) {
-  const std::string code = auth::new_access_code();
-  store::replace_access_code(connection, registration_id, auth::hash_token(auth::normalize_access_code(code)), now);
-  auto badge = connection.prepare(
-      "INSERT INTO badges (registration_id, code, issued_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-  badge->bind_all(registration_id, auth::new_token("plb_"), now);
-  badge->run();
-  return {{"access_code", code},
-          {"access_link", "/?event=" + event.slug + "&access_code=" + auth::normalize_access_code(code)}};
 }
 
 // Moves a registration from one of `from` to `to`; cancelling or rejecting
@@ -292,6 +263,38 @@ Response patch_me(RequestContext& context) {
   return http::json_response(200, render_registration(own.registration, own.event));
 }
 
+// The registration desk corrects a record (a misspelt name, a late change of
+// category). Status changes go through approve, reject and cancel instead.
+Response patch_registration(RequestContext& context) {
+  const nlohmann::json patch = object_body(context);
+  if (patch.contains("status")) {
+    throw http::validation_failed({{"status", "changes through approve, reject or cancel"}});
+  }
+  const auto [event, registration] =
+      write_in_event(context, [&](db::Connection& connection, const domain::Event& current) {
+        const domain::Registration existing = visible_registration(context, connection, current);
+        const nlohmann::json before = registration_input(existing);
+        http::Validation validation;
+        domain::Registration next =
+            read_registration(merge_patch(before, patch), current, RegistrationEditor::host, validation);
+        validation.throw_if_invalid();
+        next.id = existing.id;
+        next.status = existing.status;
+        next.created_at = existing.created_at;
+        next.updated_at = domain::unix_now();
+        try {
+          store::update_registration(connection, next);
+        } catch (const db::ConstraintError& error) {
+          if (error.is_unique()) throw already_registered();
+          throw;
+        }
+        audit(connection, context, current, "registration.updated", "registration", next.id, before,
+              registration_input(next));
+        return std::pair{current, next};
+      });
+  return http::json_response(200, render_registration(registration, event));
+}
+
 Response get_settings(RequestContext& context) {
   const auto settings = context.services().database->read(
       [&](db::Connection& connection) { return store::settings(connection, visible_event(context, connection).id); });
@@ -345,6 +348,37 @@ Response create_invitation(RequestContext& context) {
 
 }  // namespace
 
+db::RegistrationFilter registration_filter(const RequestContext& context) {
+  http::Validation validation;
+  db::RegistrationFilter filter;
+  if (auto delegation = context.query("delegation")) filter.delegation = std::string(*delegation);
+  const auto choice = [&](const char* name, auto names, auto& target) {
+    if (auto value = context.query(name)) {
+      using Enum = typename std::remove_reference_t<decltype(target)>::value_type;
+      target = domain::parse_name<Enum>(*value, names);
+      if (!target) validation.add(name, "is not a known " + std::string(name));
+    }
+  };
+  choice("category", domain::kCategoryNames, filter.category);
+  choice("status", domain::kRegistrationStatusNames, filter.status);
+  choice("attendance", domain::kAttendanceNames, filter.attendance);
+  if (auto query = context.query("q"); query && !query->empty()) {
+    if (!domain::is_valid_utf8(*query)) validation.add("q", "is not valid UTF-8");
+    filter.search = domain::search_fold(*query);
+  }
+  validation.throw_if_invalid();
+  return filter;
+}
+
+nlohmann::json issue_access(db::Connection& connection, const domain::Event& event, std::int64_t registration_id,
+                            std::int64_t now) {
+  const std::string code = auth::new_access_code();
+  store::replace_access_code(connection, registration_id, auth::hash_token(auth::normalize_access_code(code)), now);
+  db::checkin_store::ensure_badge(connection, registration_id, auth::new_token("plb_"), now);
+  return {{"access_code", code},
+          {"access_link", "/?event=" + event.slug + "&access_code=" + auth::normalize_access_code(code)}};
+}
+
 void add_registration_routes(http::Router& router) {
   using auth::Role;
   using http::Access;
@@ -357,6 +391,7 @@ void add_registration_routes(http::Router& router) {
   router.add(Method::post, base, create_registration);
   router.add(Method::get, base, list_registrations, hosts);
   router.add(Method::get, base + "/{id}", get_registration, hosts_or_delegate);
+  router.add(Method::patch, base + "/{id}", patch_registration, hosts);
   router.add(Method::post, base + "/{id}/approve", approve, hosts);
   router.add(Method::post, base + "/{id}/reject", reject, hosts);
   router.add(Method::post, base + "/{id}/cancel", cancel, hosts);
