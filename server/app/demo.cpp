@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include "app/demo_delegates.hpp"
 #include "app/demo_meeting.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/password.hpp"
@@ -65,6 +66,8 @@ DemoCredentials seed_demo(db::Database& database, auth::AuthService& auth, const
   DemoCredentials credentials = seed_demo_admin(database, auth, data_dir);
   const auto admin = database.read([](db::Connection& c) { return db::user_store::find_by_email(c, kDemoAdminEmail); });
   seed_demo_meeting(database, admin->id, admin->email, now);
+  // About 600 delegates in every state, seats and check-ins; once per data directory.
+  seed_demo_delegates(database, admin->id, now);
   // One approved delegate, with a new access code each start (only hashes are kept).
   credentials.delegate_name = "Nguyễn Minh Anh";
   credentials.delegate_code = auth::new_access_code();
