@@ -9,7 +9,10 @@ void add_routes(http::Router& router) {
   add_agenda_routes(router);
   add_event_resource_routes(router);
   add_registration_routes(router);
+  add_registration_transfer_routes(router);
   add_seat_routes(router);
+  add_checkin_routes(router);
+  add_badge_routes(router);
 }
 
 }  // namespace plenary::api

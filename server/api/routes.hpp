@@ -16,5 +16,8 @@ void add_agenda_routes(http::Router& router);
 void add_event_resource_routes(http::Router& router);
 void add_registration_routes(http::Router& router);
 void add_seat_routes(http::Router& router);
+void add_checkin_routes(http::Router& router);
+void add_badge_routes(http::Router& router);
+void add_registration_transfer_routes(http::Router& router);
 
 }  // namespace plenary::api

@@ -5,66 +5,11 @@
 
 #include <doctest/doctest.h>
 
-#include "support/http_client.hpp"
-#include "support/test_server.hpp"
+#include "support/desk.hpp"
 
 using namespace plenary;
 using namespace plenary::test;
 using nlohmann::json;
-
-namespace {
-
-// A server with an event, one side event and an admin and a registrar signed in.
-struct Desk {
-  TestServer server;
-  std::string admin = server.sign_in_new_host("secretariat@somri.example", auth::Role::admin);
-  std::string registrar = server.sign_in_new_host("desk@somri.example", auth::Role::registrar);
-  std::int64_t side_event = 0;
-
-  Desk() {
-    const json event = {{"slug", "somri-21"},        {"title", {{"en", "SOMRI-21"}}}, {"time_zone", "Asia/Ho_Chi_Minh"},
-                        {"first_day", "2024-11-19"}, {"last_day", "2024-11-22"},      {"languages", {"en", "vi", "ms"}},
-                        {"default_language", "en"}};
-    REQUIRE(call("POST", "/api/v1/events", event, admin).status == 201);
-    side_event = call("POST", "/api/v1/events/somri-21/sessions",
-                      {{"kind", "side_event"},
-                       {"title", {{"en", "AI in newsrooms"}}},
-                       {"starts_at", "2024-11-20T14:00"},
-                       {"ends_at", "2024-11-20T15:30"},
-                       {"capacity", 5},
-                       {"rsvp_required", true}},
-                      admin)
-                     .json()["id"];
-  }
-
-  HttpResult call(std::string_view method, const std::string& target, const json& body = nullptr,
-                  const std::string& token = {}, HeaderList extra = {}) {
-    HeaderList headers = json_headers(token);
-    headers.insert(headers.end(), extra.begin(), extra.end());
-    return http_request(server.port(), method, target, body.is_null() ? "" : body.dump(), headers);
-  }
-
-  std::int64_t register_delegate(const std::string& name, const std::string& delegation, const std::string& email) {
-    const auto created = call("POST", "/api/v1/events/somri-21/registrations",
-                              {{"name", name}, {"delegation", delegation}, {"email", email}});
-    REQUIRE(created.status == 201);
-    return created.json()["id"];
-  }
-
-  // Approves a registration and signs its delegate in; returns the delegate's token.
-  std::string approve_and_sign_in(std::int64_t id) {
-    const auto approved =
-        call("POST", "/api/v1/events/somri-21/registrations/" + std::to_string(id) + "/approve", nullptr, registrar);
-    REQUIRE(approved.status == 200);
-    const auto signed_in = call("POST", "/api/v1/auth/code", {{"code", approved.json()["access_code"]}});
-    REQUIRE(signed_in.status == 200);
-    return signed_in.json()["token"];
-  }
-
-  std::string rsvp_path() const { return "/api/v1/events/somri-21/sessions/" + std::to_string(side_event) + "/rsvp"; }
-};
-
-}  // namespace
 
 TEST_CASE("a delegate registers, is approved, signs in with the access code and corrects their own record") {
   Desk desk;
