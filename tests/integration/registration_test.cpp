@@ -234,36 +234,78 @@ TEST_CASE("who may do what: anonymous, a delegate, another delegate, a registrar
   Desk desk;
   const std::int64_t mine = desk.register_delegate("Maria Santos", "PH", "maria@ph.example");
   const std::int64_t theirs = desk.register_delegate("Tan Wei Ling", "SG", "weiling@sg.example");
+  // Hosts' changes to codes and badges land on a third delegate, so the two
+  // signed-in phones keep working through the matrix.
+  const std::int64_t spare = desk.register_delegate("Somchai Jaidee", "TH", "somchai@th.example");
   const std::string delegate = desk.approve_and_sign_in(mine);
   const std::string other = desk.approve_and_sign_in(theirs);
-  const std::string base = "/api/v1/events/somri-21/registrations/";
+  desk.approve(spare);
+  const std::string badge = desk.badge_code(mine);
+  const std::string events = "/api/v1/events/somri-21";
+  const std::string base = events + "/registrations/";
+  const std::string own = base + std::to_string(mine);
+  const std::string own_badge = events + "/delegates/" + std::to_string(mine) + "/badge";
+  const std::string spare_badge = events + "/delegates/" + std::to_string(spare) + "/badge";
+  const std::string bookmark = "/api/v1/me/bookmarks/" + std::to_string(desk.side_event);
   struct Row {
     std::string method, path;
     unsigned anonymous, delegate, other_delegate, registrar, admin;
+    json body = nullptr;
+    std::string content_type = "application/json";
   };
-  const std::string own = base + std::to_string(mine);
+  // Statuses in the order the callers go: a first success may make the next
+  // caller's answer "already done" (200 after 201, 409 after approval).
   const std::vector<Row> matrix{
-      {"GET", "/api/v1/events/somri-21/registrations", 401, 403, 403, 200, 200},
+      {"GET", events + "/registrations", 401, 403, 403, 200, 200},
       {"GET", own, 401, 200, 404, 200, 200},
-      {"GET", "/api/v1/me", 401, 200, 200, 403, 403},
-      {"GET", "/api/v1/me/agenda", 401, 200, 200, 403, 403},
-      {"GET", desk.rsvp_path() + "s", 401, 403, 403, 200, 200},
-      {"GET", "/api/v1/events/somri-21/registration-settings", 401, 403, 403, 200, 200},
-      {"PUT", "/api/v1/events/somri-21/registration-settings", 401, 403, 403, 403, 200},
-      {"POST", "/api/v1/events/somri-21/invitations", 401, 403, 403, 201, 201},
+      {"PATCH", own, 401, 403, 403, 200, 200, {{"notes", "Vegetarian"}}},
+      {"POST", own + "/approve", 401, 403, 403, 409, 409},
       {"POST", own + "/reject", 401, 403, 403, 409, 409},
+      {"GET", events + "/registrations.csv", 401, 403, 403, 200, 200},
+      {"POST", base + "import", 401, 403, 403, 201, 201, "name,delegation\nImported Person,BN\n", "text/csv"},
+      {"POST", base + std::to_string(spare) + "/access-code", 401, 403, 403, 200, 200},
+      {"DELETE", base + std::to_string(spare) + "/access-code", 401, 403, 403, 204, 204},
+      {"GET", events + "/registration-settings", 401, 403, 403, 200, 200},
+      {"PUT", events + "/registration-settings", 401, 403, 403, 403, 200, {{"open", true}}},
+      {"POST", events + "/invitations", 401, 403, 403, 201, 201, {{"delegation", "PH"}}},
+      {"GET", "/api/v1/me", 401, 200, 200, 403, 403},
+      {"PATCH", "/api/v1/me", 401, 200, 200, 403, 403, {{"phone", "+63 2 8920 0101"}}},
+      {"POST", desk.rsvp_path(), 401, 201, 201, 403, 403},
+      {"GET", desk.rsvp_path() + "s", 401, 403, 403, 200, 200},
+      {"DELETE", desk.rsvp_path(), 401, 204, 204, 403, 403},
+      {"PUT", bookmark, 401, 204, 204, 403, 403},
+      {"GET", "/api/v1/me/agenda", 401, 200, 200, 403, 403},
+      {"DELETE", bookmark, 401, 204, 204, 403, 403},
+      {"GET", own_badge, 401, 200, 404, 200, 200},
+      {"GET", own_badge + ".svg", 401, 200, 404, 200, 200},
+      {"POST", spare_badge, 401, 403, 403, 201, 201},
+      {"DELETE", spare_badge, 401, 403, 403, 204, 204},
+      {"POST", events + "/checkins", 401, 403, 403, 201, 200, {{"code", badge}, {"scan_id", "matrix"}}},
+      {"GET", events + "/checkins/summary", 401, 403, 403, 200, 200},
   };
   for (const Row& row : matrix) {
     CAPTURE(row.method);
     CAPTURE(row.path);
-    const json body = row.method == "PUT"                                         ? json{{"open", true}}
-                      : row.method == "POST" && row.path.ends_with("invitations") ? json{{"delegation", "PH"}}
-                                                                                  : json(nullptr);
-    CHECK(desk.call(row.method, row.path, body).status == row.anonymous);
-    CHECK(desk.call(row.method, row.path, body, delegate).status == row.delegate);
-    CHECK(desk.call(row.method, row.path, body, other).status == row.other_delegate);
-    CHECK(desk.call(row.method, row.path, body, desk.registrar).status == row.registrar);
-    CHECK(desk.call(row.method, row.path, body, desk.admin).status == row.admin);
+    const std::string body = row.body.is_string() ? row.body.get<std::string>()
+                             : row.body.is_null() ? ""
+                                                  : row.body.dump();
+    const auto as = [&](const std::string& token) {
+      HeaderList headers{{"Content-Type", row.content_type}};
+      if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+      // Distinct scans, so an idempotent retry does not hide a refusal.
+      std::string sent = body;
+      if (row.path.ends_with("/checkins")) {
+        json scan = row.body;
+        scan["scan_id"] = "matrix-" + token.substr(0, std::min<std::size_t>(token.size(), 12));
+        sent = scan.dump();
+      }
+      return http_request(desk.server.port(), row.method, row.path, sent, headers).status;
+    };
+    CHECK(as("") == row.anonymous);
+    CHECK(as(delegate) == row.delegate);
+    CHECK(as(other) == row.other_delegate);
+    CHECK(as(desk.registrar) == row.registrar);
+    CHECK(as(desk.admin) == row.admin);
   }
   // A delegate never sees another's data, not even through the other's id.
   CHECK(desk.call("GET", base + std::to_string(theirs), nullptr, delegate).status == 404);
