@@ -54,9 +54,9 @@ bool is_http_parse_error(const beast::error_code& error) {
 }  // namespace
 
 HttpSession::HttpSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state)
-    : stream_(std::move(socket)), state_(std::move(state)), send_deadline_(stream_.get_executor()) {
+    : socket_(std::move(socket)), state_(std::move(state)), watchdog_(socket_.get_executor()) {
   beast::error_code error;
-  const auto endpoint = stream_.socket().remote_endpoint(error);
+  const auto endpoint = socket_.remote_endpoint(error);
   if (!error) remote_ = endpoint.address().to_string();
   ++state_->count;
 }
@@ -68,20 +68,20 @@ HttpSession::~HttpSession() {
 
 void HttpSession::start() {
   if (!state_->add(shared_from_this())) {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_close(false); });
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->do_close(false); });
     return;
   }
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->do_read(); });
 }
 
 void HttpSession::stop_gracefully() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     if (self->closed_) return;
     self->stopping_ = true;
     if (self->idle_reading()) {
       // Ends the pending read with EOF without touching a write in progress.
       beast::error_code ignored;
-      self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
+      self->socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
     } else if (!self->reading_ && self->queue_.empty() && !self->writing_) {
       self->do_close(false);
     }
@@ -89,10 +89,9 @@ void HttpSession::stop_gracefully() {
 }
 
 void HttpSession::close_now() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     self->closed_ = true;
-    beast::error_code ignored;
-    self->stream_.socket().close(ignored);
+    self->close_socket();
   });
 }
 
@@ -106,8 +105,8 @@ void HttpSession::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(state_->limits.max_header_bytes));
   parser_->body_limit(state_->limits.max_body_bytes);
   reading_ = true;
-  stream_.expires_after(state_->limits.request_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
+  set_deadline(read_deadline_, state_->limits.request_timeout);
+  bhttp::async_read_header(socket_, buffer_, *parser_,
                            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
 }
 
@@ -122,22 +121,24 @@ void HttpSession::on_header(beast::error_code error, std::size_t) {
   }
   if (beast::iequals(request[bhttp::field::expect], "100-continue") && !writing_ && queue_.empty()) {
     writing_ = true;
-    stream_.expires_after(state_->limits.request_timeout);
-    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+    set_deadline(write_deadline_, state_->limits.request_timeout);
+    asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
                       [self = shared_from_this()](beast::error_code write_error, std::size_t) {
                         self->writing_ = false;
+                        self->write_deadline_ = Clock::time_point::max();
                         if (write_error) return self->do_close(false);
                         self->do_write();
                       });
   }
   if (parser_->is_done()) return on_read({}, 0);
-  stream_.expires_after(state_->limits.request_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  set_deadline(read_deadline_, state_->limits.request_timeout);
+  bhttp::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
 void HttpSession::on_read(beast::error_code error, std::size_t) {
   if (error) return on_read_error(error);
   reading_ = false;
+  read_deadline_ = Clock::time_point::max();
   auto message = parser_->release();
   http::Request request;
   request.method_text = std::string(message.method_string());
@@ -158,20 +159,21 @@ void HttpSession::on_read(beast::error_code error, std::size_t) {
 void HttpSession::on_read_error(beast::error_code error) {
   reading_ = false;
   read_closed_ = true;
-  if (closed_ || error == asio::error::operation_aborted) return;
-  if (error == bhttp::error::end_of_stream || error == asio::error::eof || error == asio::error::connection_reset) {
-    if (queue_.empty() && !writing_) do_close(false);
-    return;  // otherwise on_write closes after the last response
-  }
-  if (error == beast::error::timeout) {
-    // tcp_stream has closed the socket already, so nothing can be sent (nginx
-    // does the same); a stalled partial request is still logged and counted.
+  read_deadline_ = Clock::time_point::max();
+  if (timed_out_ && !closed_) {
+    // The watchdog closed the socket, so nothing can be sent (nginx does the
+    // same); a stalled partial request is still logged and counted.
     if (buffer_.size() > 0 || (parser_ && parser_->got_some())) {
       state_->pipeline.reject(partial_request(),
                               http::ApiError(408, "request-timeout", "Request Timeout",
                                              "The request did not arrive in time; the connection is closed."));
     }
     return do_close(false);
+  }
+  if (closed_ || error == asio::error::operation_aborted) return;
+  if (error == bhttp::error::end_of_stream || error == asio::error::eof || error == asio::error::connection_reset) {
+    if (queue_.empty() && !writing_) do_close(false);
+    return;  // otherwise on_write closes after the last response
   }
   if (error == bhttp::error::body_limit) return reject(http::payload_too_large(state_->limits.max_body_bytes));
   if (error == bhttp::error::header_limit) {
@@ -194,7 +196,7 @@ void HttpSession::dispatch(http::Request request, unsigned version) {
   }
   asio::post(state_->workers, [self = shared_from_this(), slot, version, request = std::move(request)]() mutable {
     http::Response response = self->state_->pipeline.handle(request);
-    asio::post(self->stream_.get_executor(), [self, slot, version, response = std::move(response)]() mutable {
+    asio::post(self->socket_.get_executor(), [self, slot, version, response = std::move(response)]() mutable {
       self->fill(*slot, std::move(response), version);
       self->do_write();
     });
@@ -282,26 +284,18 @@ void HttpSession::do_write() {
   if (stopping_ || (read_closed_ && queue_.size() == 1)) slot->close_after = true;
   serialize_head(*slot);
   writing_ = true;
-  if (slot->response.body_file) {
-    send_deadline_.expires_after(state_->limits.request_timeout);
-    send_deadline_.async_wait([self = shared_from_this()](beast::error_code error) {
-      if (error) return;  // cancelled: the write finished
-      beast::error_code ignored;
-      self->stream_.socket().cancel(ignored);  // a reader too slow: end the waiting write
-    });
-    return send_file(slot, 0, 0);
-  }
-  stream_.expires_after(state_->limits.request_timeout);
+  set_deadline(write_deadline_, state_->limits.request_timeout);
+  if (slot->response.body_file) return send_file(slot, 0, 0);
   const std::string_view body = slot->response.body_view();
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(slot->head.data(), slot->head.size()),
                                                   asio::buffer(body.data(), body.size())};
-  asio::async_write(stream_, buffers, [self = shared_from_this(), slot](beast::error_code error, std::size_t) {
+  asio::async_write(socket_, buffers, [self = shared_from_this(), slot](beast::error_code error, std::size_t) {
     self->on_write(error, slot->close_after);
   });
 }
 
 void HttpSession::send_file(std::shared_ptr<Pending> slot, std::size_t head_sent, std::int64_t offset) {
-  auto& socket = stream_.socket();
+  auto& socket = socket_;
   beast::error_code error;
   // Asio made the socket non-blocking at its first async operation; this
   // only asks (no system call) and sets it in the unlikely other case.
@@ -310,10 +304,7 @@ void HttpSession::send_file(std::shared_ptr<Pending> slot, std::size_t head_sent
   const auto wait = [&] {
     socket.async_wait(asio::ip::tcp::socket::wait_write,
                       [self = shared_from_this(), slot, head_sent, offset](beast::error_code wait_error) {
-                        if (wait_error) {
-                          self->send_deadline_.cancel();
-                          return self->on_write(wait_error, slot->close_after);
-                        }
+                        if (wait_error) return self->on_write(wait_error, slot->close_after);
                         self->send_file(slot, head_sent, offset);
                       });
   };
@@ -339,12 +330,12 @@ void HttpSession::send_file(std::shared_ptr<Pending> slot, std::size_t head_sent
     error =
         sent == 0 ? beast::error_code(asio::error::eof) : beast::error_code(errno, boost::system::system_category());
   }
-  send_deadline_.cancel();
   on_write(error, slot->close_after);
 }
 
 void HttpSession::on_write(beast::error_code error, bool close) {
   writing_ = false;
+  write_deadline_ = Clock::time_point::max();
   if (closed_) return;
   if (error) return do_close(false);
   queue_.pop_front();
@@ -362,27 +353,68 @@ void HttpSession::do_close(bool linger) {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   if (!linger || reading_) {  // a read in flight already drains the input
-    stream_.socket().close(ignored);
+    close_socket();
     return;
   }
   linger_buffer_ = std::make_unique<char[]>(16u << 10);
-  stream_.expires_after(kLingerTime);
+  set_deadline(read_deadline_, kLingerTime);
   do_linger();
 }
 
 void HttpSession::do_linger() {
-  stream_.async_read_some(asio::buffer(linger_buffer_.get(), 16u << 10),
+  socket_.async_read_some(asio::buffer(linger_buffer_.get(), 16u << 10),
                           [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
                             self->lingered_ += bytes;
-                            if (error || self->lingered_ > kLingerBytes) {
-                              beast::error_code ignored;
-                              self->stream_.socket().close(ignored);
-                              return;
-                            }
+                            if (error || self->lingered_ > kLingerBytes) return self->close_socket();
                             self->do_linger();
                           });
+}
+
+void HttpSession::close_socket() {
+  beast::error_code ignored;
+  socket_.close(ignored);
+  read_deadline_ = write_deadline_ = Clock::time_point::max();
+  if (watchdog_armed_) {
+    ++watchdog_generation_;
+    watchdog_armed_ = false;
+    watchdog_.cancel();
+  }
+}
+
+void HttpSession::set_deadline(Clock::time_point& deadline, Clock::duration timeout) {
+  deadline = Clock::now() + timeout;
+  // An armed watchdog that wakes before this deadline re-arms itself then;
+  // only an earlier deadline (the short linger) needs it moved.
+  if (!watchdog_armed_ || deadline < watchdog_.expiry()) arm_watchdog(deadline);
+}
+
+void HttpSession::arm_watchdog(Clock::time_point at) {
+  if (watchdog_armed_) watchdog_.cancel();  // its handler sees a stale generation
+  watchdog_armed_ = true;
+  const std::uint64_t generation = ++watchdog_generation_;
+  watchdog_.expires_at(at);
+  watchdog_.async_wait(
+      [self = shared_from_this(), generation](beast::error_code error) { self->on_watchdog(error, generation); });
+}
+
+void HttpSession::on_watchdog(beast::error_code error, std::uint64_t generation) {
+  if (generation != watchdog_generation_) return;  // replaced or cancelled
+  watchdog_armed_ = false;
+  if (error) return;
+  const auto now = Clock::now();
+  if (now >= read_deadline_ || now >= write_deadline_) {
+    timed_out_ = true;
+    beast::error_code ignored;
+    // Pending reads and writes end with operation_aborted; their handlers
+    // see timed_out_ and finish the session.
+    socket_.close(ignored);
+    read_deadline_ = write_deadline_ = Clock::time_point::max();
+    return;
+  }
+  const auto next = std::min(read_deadline_, write_deadline_);
+  if (next != Clock::time_point::max()) arm_watchdog(next);
 }
 
 }  // namespace plenary::net

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -8,7 +9,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -25,6 +25,9 @@ struct ServerState;
 // touched only there. Reads ahead up to `max_pipelined` requests; handlers may
 // finish out of order on the worker pool, responses still go out in order.
 // Pending operations hold shared_from_this(), which keeps the session alive.
+// Time-outs: one watchdog timer per connection checks plain deadline fields,
+// so a request costs no timer system call (a timer re-armed on every read and
+// write was a measurable share of a cached read).
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state);
@@ -59,9 +62,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_close(bool linger);
   void do_linger();
   bool idle_reading() const;
+  using Clock = std::chrono::steady_clock;
+  // Sets a deadline and makes sure the watchdog wakes up by then.
+  void set_deadline(Clock::time_point& deadline, Clock::duration timeout);
+  void arm_watchdog(Clock::time_point at);
+  void on_watchdog(boost::beast::error_code error, std::uint64_t generation);
+  // Closes the socket (pending operations end with operation_aborted) and
+  // releases the watchdog's hold on the session.
+  void close_socket();
   http::Request partial_request() const;
 
-  boost::beast::tcp_stream stream_;
+  boost::asio::ip::tcp::socket socket_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::deque<std::shared_ptr<Pending>> queue_;
@@ -74,8 +85,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool stopping_ = false;
   bool closed_ = false;
   std::size_t lingered_ = 0;
-  // Bounds a sendfile write, which tcp_stream's own timer does not cover.
-  boost::asio::steady_timer send_deadline_;
+  // A read (or linger) and a write in progress must end by these; max: none.
+  Clock::time_point read_deadline_ = Clock::time_point::max();
+  Clock::time_point write_deadline_ = Clock::time_point::max();
+  boost::asio::steady_timer watchdog_;
+  bool watchdog_armed_ = false;
+  std::uint64_t watchdog_generation_ = 0;
+  bool timed_out_ = false;  // the watchdog closed the socket
   std::unique_ptr<char[]> linger_buffer_;
 };
 
