@@ -123,10 +123,14 @@ void Application::start() {
   if (auto level = ops::parse_log_level(p.config.log_level)) ops::logger().set_level(*level);
 
   std::filesystem::create_directories(p.config.data_dir);
-  const unsigned workers = p.config.worker_threads == 0 ? std::max(4u, 2 * cores()) : p.config.worker_threads;
+  // Handlers block on the database: a write waits for its batch's fsync, so
+  // the batch (group commit) can only be as large as the number of handlers
+  // waiting. Many cheap threads let it grow; reads are CPU-bound and need
+  // no more connections than a few per core.
+  const unsigned workers = p.config.worker_threads == 0 ? std::max(32u, 8 * cores()) : p.config.worker_threads;
   p.database = std::make_unique<db::Database>(
       db::DatabaseOptions{.path = p.config.data_dir / "plenary.db",
-                          .readers = workers + 1,
+                          .readers = std::min(workers, 2 * cores() + 2) + 1,
                           .on_timing = [&metrics = p.metrics](const char* kind, std::chrono::nanoseconds took) {
                             metrics.observe_db(kind, took);
                           }});

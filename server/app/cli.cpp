@@ -133,7 +133,7 @@ int run_cli(int argc, char** argv) {
   serve_command->add_option("--io-threads", config.io_threads, "Network threads (0: one per core)")
       ->envname("PLENARY_IO_THREADS")
       ->capture_default_str();
-  serve_command->add_option("--worker-threads", config.worker_threads, "Handler threads (0: two per core, at least 4)")
+  serve_command->add_option("--worker-threads", config.worker_threads, "Handler threads (0: eight per core, at least 32)")
       ->envname("PLENARY_WORKER_THREADS")
       ->capture_default_str();
   serve_command->add_option("--token-ttl", config.token_ttl_seconds, "Seconds a sign-in token lasts")

@@ -23,7 +23,7 @@ struct Config {
   double request_timeout_seconds = 30;
   double shutdown_grace_seconds = 10;
   unsigned io_threads = 0;      // 0: one per core
-  unsigned worker_threads = 0;  // 0: two per core, at least 4
+  unsigned worker_threads = 0;  // 0: eight per core, at least 32
   std::int64_t token_ttl_seconds = 12 * 3600;
   std::string log_level = "info";
   // Addresses of reverse proxies allowed to name the client in X-Forwarded-For.

@@ -2,10 +2,33 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <mutex>
+#include <semaphore>
 #include <stdexcept>
+#include <thread>
 
 namespace plenary::auth {
+namespace {
+
+// Each argon2id hash or check takes 64 MiB and a core for a while: at most
+// one per core at a time, however many worker threads wait on the database.
+class HashSlot {
+ public:
+  HashSlot() { slots().acquire(); }
+  ~HashSlot() { slots().release(); }
+  HashSlot(const HashSlot&) = delete;
+  HashSlot& operator=(const HashSlot&) = delete;
+
+ private:
+  static std::counting_semaphore<256>& slots() {
+    static std::counting_semaphore<256> semaphore(
+        static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u)));
+    return semaphore;
+  }
+};
+
+}  // namespace
 
 void ensure_sodium() {
   static std::once_flag once;
@@ -17,6 +40,7 @@ void ensure_sodium() {
 std::string hash_password(std::string_view password) {
   ensure_sodium();
   char out[crypto_pwhash_STRBYTES];
+  const HashSlot slot;
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                             crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("password hashing ran out of memory");
@@ -31,6 +55,7 @@ bool verify_password(std::string_view stored_hash, std::string_view password) no
     return false;
   }
   const std::string hash(stored_hash);  // libsodium wants a NUL-terminated string
+  const HashSlot slot;
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
