@@ -7,6 +7,7 @@
 
 #include "api/agenda_input.hpp"
 #include "api/agenda_support.hpp"
+#include "api/registration_support.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "db/registration_store.hpp"
@@ -15,6 +16,7 @@
 #include "http/gzip.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
+#include "live/publisher.hpp"
 
 namespace plenary::api {
 namespace {
@@ -243,8 +245,12 @@ Response create_session(RequestContext& context) {
     domain::Session next = read_session(body, current, validation);
     validation.throw_if_invalid();
     check_session(connection, context, current, next);
-    next.id = db::agenda_store::insert_session(connection, next, domain::unix_now());
+    const std::int64_t now = domain::unix_now();
+    next.id = db::agenda_store::insert_session(connection, next, now);
     audit(connection, context, current, "session.created", "session", next.id, nullptr, session_input(next, current));
+    context.services().live->to_event(connection, current, "session.created",
+                                      next.visibility == domain::Visibility::delegates,
+                                      {{"session", with_id(session_input(next, current), next.id)}}, now);
     return std::pair{current, next};
   });
   return created(with_id(session_input(session, event), session.id),
@@ -281,7 +287,9 @@ Response patch_session(RequestContext& context) {
         const std::int64_t now = domain::unix_now();
         db::agenda_store::update_session(connection, next, now);
         if (next.capacity && (!existing->capacity || *next.capacity > *existing->capacity)) {
-          db::registration_store::promote_waitlist(connection, id, *next.capacity, now);
+          for (const auto& promoted : db::registration_store::promote_waitlist(connection, id, *next.capacity, now)) {
+            tell_promoted(context, connection, current, promoted, now);
+          }
         }
         // RSVPs are kept and marked, so delegates can be told.
         if (next.status == domain::SessionStatus::cancelled && existing->status != domain::SessionStatus::cancelled) {
@@ -290,6 +298,20 @@ Response patch_session(RequestContext& context) {
           db::registration_store::mark_rsvps(connection, id, "moved");
         }
         audit(connection, context, current, "session.updated", "session", id, before, session_input(next, current));
+        const bool cancelled =
+            next.status == domain::SessionStatus::cancelled && existing->status != domain::SessionStatus::cancelled;
+        const nlohmann::json data = {{"session", with_id(session_input(next, current), id)}, {"changes", changed}};
+        context.services().live->to_event(connection, current, cancelled ? "session.cancelled" : "session.updated",
+                                          next.visibility == domain::Visibility::delegates, data, now);
+        // Delegates who booked or bookmarked it hear on their own channel too.
+        const bool moved = std::find(changed.begin(), changed.end(), "time") != changed.end() ||
+                           std::find(changed.begin(), changed.end(), "room") != changed.end();
+        if (cancelled || moved) {
+          for (const std::int64_t delegate : db::registration_store::followers_of(connection, id)) {
+            context.services().live->to_delegate(connection, current, delegate,
+                                                 cancelled ? "session.cancelled" : "session.moved", data, now);
+          }
+        }
         return std::tuple{current, next, changed};
       });
   nlohmann::json body = with_id(session_input(session, event), session.id);
@@ -304,6 +326,9 @@ Response delete_session(RequestContext& context) {
     if (!existing) throw http::not_found("There is no session " + std::to_string(id) + ".");
     audit(connection, context, event, "session.deleted", "session", id, session_input(*existing, event), nullptr);
     db::agenda_store::delete_session(connection, id);
+    context.services().live->to_event(connection, event, "session.deleted",
+                                      existing->visibility == domain::Visibility::delegates, {{"id", id}},
+                                      domain::unix_now());
   });
   return http::empty_response(204);
 }

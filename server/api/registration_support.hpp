@@ -26,4 +26,8 @@ db::RegistrationFilter registration_filter(const http::RequestContext& context);
 nlohmann::json issue_access(db::Connection& connection, const domain::Event& event, std::int64_t registration_id,
                             std::int64_t now);
 
+// Tells a delegate on their own channel that a seat opened for them.
+void tell_promoted(const http::RequestContext& context, db::Connection& connection, const domain::Event& event,
+                   const db::Rsvp& promoted, std::int64_t now);
+
 }  // namespace plenary::api

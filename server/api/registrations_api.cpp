@@ -17,6 +17,7 @@
 #include "domain/instant.hpp"
 #include "domain/text.hpp"
 #include "http/router.hpp"
+#include "live/publisher.hpp"
 
 namespace plenary::api {
 namespace {
@@ -127,35 +128,39 @@ Response get_registration(RequestContext& context) {
 // Moves a registration from one of `from` to `to`; cancelling or rejecting
 // takes back the delegate's access and seats (the waitlist moves up).
 Response transition(RequestContext& context, std::initializer_list<RegistrationStatus> from, RegistrationStatus to) {
-  const auto [event, registration, access] =
-      write_in_event(context, [&](db::Connection& connection, const domain::Event& current) {
-        domain::Registration existing = visible_registration(context, connection, current);
-        if (std::find(from.begin(), from.end(), existing.status) == from.end()) {
-          throw http::conflict("A registration that is " + std::string(domain::to_string(existing.status)) +
-                               " cannot become " + std::string(domain::to_string(to)) + ".");
-        }
-        const std::int64_t now = domain::unix_now();
-        const nlohmann::json before = {{"status", domain::to_string(existing.status)}};
-        store::set_status(connection, existing.id, to, context.require_principal().user_id, now);
-        nlohmann::json issued = nullptr;
-        if (to == RegistrationStatus::approved) {
-          issued = issue_access(connection, current, existing.id, now);
-        } else {
-          store::revoke_access(connection, existing.id, now);
-          for (const auto& rsvp : store::rsvps_of(connection, existing.id)) {
-            store::delete_rsvp(connection, rsvp.id);
-            if (auto session = db::agenda_store::find_session(connection, current.id, rsvp.session_id);
-                session && session->capacity) {
-              store::promote_waitlist(connection, rsvp.session_id, *session->capacity, now);
-            }
+  const auto [event, registration,
+              access] = write_in_event(context, [&](db::Connection& connection, const domain::Event& current) {
+    domain::Registration existing = visible_registration(context, connection, current);
+    if (std::find(from.begin(), from.end(), existing.status) == from.end()) {
+      throw http::conflict("A registration that is " + std::string(domain::to_string(existing.status)) +
+                           " cannot become " + std::string(domain::to_string(to)) + ".");
+    }
+    const std::int64_t now = domain::unix_now();
+    const nlohmann::json before = {{"status", domain::to_string(existing.status)}};
+    store::set_status(connection, existing.id, to, context.require_principal().user_id, now);
+    nlohmann::json issued = nullptr;
+    if (to == RegistrationStatus::approved) {
+      issued = issue_access(connection, current, existing.id, now);
+    } else {
+      store::revoke_access(connection, existing.id, now);
+      for (const auto& rsvp : store::rsvps_of(connection, existing.id)) {
+        store::delete_rsvp(connection, rsvp.id);
+        if (auto session = db::agenda_store::find_session(connection, current.id, rsvp.session_id);
+            session && session->capacity) {
+          for (const auto& promoted : store::promote_waitlist(connection, rsvp.session_id, *session->capacity, now)) {
+            tell_promoted(context, connection, current, promoted, now);
           }
         }
-        existing.status = to;
-        existing.updated_at = now;
-        audit(connection, context, current, "registration." + std::string(domain::to_string(to)), "registration",
-              existing.id, before, {{"status", domain::to_string(to)}});
-        return std::tuple{current, existing, issued};
-      });
+      }
+    }
+    existing.status = to;
+    existing.updated_at = now;
+    context.services().live->to_delegate(connection, current, existing.id, "registration.changed",
+                                         {{"status", domain::to_string(to)}}, now);
+    audit(connection, context, current, "registration." + std::string(domain::to_string(to)), "registration",
+          existing.id, before, {{"status", domain::to_string(to)}});
+    return std::tuple{current, existing, issued};
+  });
   nlohmann::json body = render_registration(registration, event);
   if (!access.is_null()) body.update(access);
   return http::json_response(200, body);
@@ -377,6 +382,12 @@ nlohmann::json issue_access(db::Connection& connection, const domain::Event& eve
   db::checkin_store::ensure_badge(connection, registration_id, auth::new_token("plb_"), now);
   return {{"access_code", code},
           {"access_link", "/?event=" + event.slug + "&access_code=" + auth::normalize_access_code(code)}};
+}
+
+void tell_promoted(const RequestContext& context, db::Connection& connection, const domain::Event& event,
+                   const db::Rsvp& promoted, std::int64_t now) {
+  context.services().live->to_delegate(connection, event, promoted.registration_id, "rsvp.promoted",
+                                       {{"session_id", promoted.session_id}, {"status", "confirmed"}}, now);
 }
 
 void add_registration_routes(http::Router& router) {

@@ -13,6 +13,7 @@ void add_routes(http::Router& router) {
   add_seat_routes(router);
   add_checkin_routes(router);
   add_badge_routes(router);
+  add_live_routes(router);
 }
 
 }  // namespace plenary::api

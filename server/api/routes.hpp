@@ -19,5 +19,6 @@ void add_seat_routes(http::Router& router);
 void add_checkin_routes(http::Router& router);
 void add_badge_routes(http::Router& router);
 void add_registration_transfer_routes(http::Router& router);
+void add_live_routes(http::Router& router);
 
 }  // namespace plenary::api

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/agenda_support.hpp"
+#include "api/registration_support.hpp"
 #include "api/routes.hpp"
 #include "db/registration_store.hpp"
 #include "domain/instant.hpp"
@@ -115,7 +116,10 @@ Response give_back_seat(RequestContext& context) {
       store::delete_rsvp(connection, rsvp->id);
       // The seat goes to the first on the waitlist, in this same transaction.
       if (rsvp->status == domain::RsvpStatus::confirmed) {
-        store::promote_waitlist(connection, session_id, *session.capacity, domain::unix_now());
+        const std::int64_t now = domain::unix_now();
+        for (const auto& promoted : store::promote_waitlist(connection, session_id, *session.capacity, now)) {
+          tell_promoted(context, connection, event, promoted, now);
+        }
       }
     }
     return db::StoredResponse{{}, {}, 204, "", ""};

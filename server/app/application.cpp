@@ -23,6 +23,9 @@
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
+#include "live/hub.hpp"
+#include "live/live_service.hpp"
+#include "live/publisher.hpp"
 #include "net/http_server.hpp"
 #include "ops/log.hpp"
 #include "ops/metrics.hpp"
@@ -75,6 +78,9 @@ struct Application::Parts {
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<http::StaticFiles> static_files;
   cache::AgendaCache agenda_cache;
+  live::Hub hub;
+  std::unique_ptr<live::Publisher> publisher;
+  std::unique_ptr<live::LiveService> live;
   Services services;
   std::unique_ptr<http::Pipeline> pipeline;
 
@@ -146,7 +152,10 @@ void Application::start() {
   } catch (const std::exception& error) {
     ops::logger().warn("static files disabled", {{"reason", error.what()}});
   }
-  p.services = Services{&p.config, p.database.get(), p.auth.get(), &p.metrics, p.static_files.get(), &p.agenda_cache};
+  p.publisher = std::make_unique<live::Publisher>(*p.database, p.hub);
+  p.live = std::make_unique<live::LiveService>(*p.database, *p.auth, p.hub);
+  p.services = Services{&p.config,       p.database.get(), p.auth.get(),     &p.metrics, p.static_files.get(),
+                        &p.agenda_cache, &p.hub,           p.publisher.get()};
   p.pipeline = std::make_unique<http::Pipeline>(
       p.router, &p.services, [auth = p.auth.get()](std::string_view token) { return auth->authenticate(token); },
       &p.metrics, &ops::logger());
@@ -159,7 +168,8 @@ void Application::start() {
       .request_timeout = milliseconds(p.config.request_timeout_seconds),
       .trusted_proxies = p.config.trusted_proxies,
   };
-  p.server = std::make_unique<net::HttpServer>(p.io, p.workers->get_executor(), *p.pipeline, limits, &p.metrics);
+  p.server =
+      std::make_unique<net::HttpServer>(p.io, p.workers->get_executor(), *p.pipeline, limits, &p.metrics, p.live.get());
   p.server->listen(p.config.address, p.config.port);
   p.metrics.add_gauge("plenary_http_open_connections", "Open HTTP connections.",
                       [server = p.server.get()] { return static_cast<double>(server->open_connections()); });

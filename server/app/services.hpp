@@ -12,6 +12,10 @@ class Database;
 namespace plenary::http {
 class StaticFiles;
 }
+namespace plenary::live {
+class Hub;
+class Publisher;
+}  // namespace plenary::live
 namespace plenary::ops {
 class Metrics;
 }
@@ -29,6 +33,8 @@ struct Services {
   ops::Metrics* metrics = nullptr;
   const http::StaticFiles* static_files = nullptr;
   cache::AgendaCache* agenda_cache = nullptr;
+  live::Hub* hub = nullptr;
+  live::Publisher* live = nullptr;
 };
 
 }  // namespace plenary::app

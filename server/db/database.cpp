@@ -63,9 +63,11 @@ void Database::run_batch(std::vector<WriteJob>& batch) {
     const bool alone = batch.size() == 1;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (!alone) connection.exec("SAVEPOINT job");
+      job_actions_.clear();
       try {
         batch[i].run(connection);
         if (!alone) connection.exec("RELEASE job");
+        for (auto& action : job_actions_) batch_actions_.push_back(std::move(action));
       } catch (...) {
         errors[i] = std::current_exception();
         // Some errors (SQLITE_FULL, I/O) make SQLite roll back the whole
@@ -78,6 +80,7 @@ void Database::run_batch(std::vector<WriteJob>& batch) {
       }
     }
     if (!(alone && errors[0])) transaction.commit();
+    run_actions();
   } catch (...) {
     // BEGIN, a savepoint or COMMIT failed: nothing of this batch is saved.
     const std::exception_ptr failure = std::current_exception();
@@ -85,8 +88,28 @@ void Database::run_batch(std::vector<WriteJob>& batch) {
       if (!error) error = failure;
     }
   }
+  job_actions_.clear();
+  batch_actions_.clear();
   // Only now, after COMMIT, do callers learn their work is saved.
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(errors[i]);
+}
+
+void Database::run_actions() noexcept {
+  // The batch is durable whatever an action does: one that throws (against
+  // its contract) is skipped, never turned into the jobs' failure.
+  for (auto& action : batch_actions_) {
+    try {
+      action();
+    } catch (...) {
+    }
+  }
+}
+
+void Database::after_commit(std::function<void()> action) {
+  if (std::this_thread::get_id() != writer_id_) {
+    throw std::logic_error("Database::after_commit called outside a write job");
+  }
+  job_actions_.push_back(std::move(action));
 }
 
 Database::ReaderLease::ReaderLease(Database& database) : db(database) {

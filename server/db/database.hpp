@@ -113,6 +113,12 @@ class Database {
     }
   }
 
+  // From inside a write job only: runs `action` on the writer thread once the
+  // job's batch has committed, in commit order (dropped if the job fails or
+  // the COMMIT does). For telling others about a change that is now durable
+  // (live updates), never for more database work. `action` must not throw.
+  void after_commit(std::function<void()> action);
+
   // True when a read connection answers a trivial query.
   bool ping() noexcept;
   int schema_version() const noexcept { return schema_version_; }
@@ -144,6 +150,7 @@ class Database {
 
   void submit(WriteJob job);
   void run_batch(std::vector<WriteJob>& batch);
+  void run_actions() noexcept;
   void writer_loop();
   void record(const char* kind, std::chrono::steady_clock::time_point started) const;
 
@@ -155,6 +162,9 @@ class Database {
   std::mutex jobs_mutex_;
   std::condition_variable jobs_ready_;
   std::deque<WriteJob> jobs_;
+  // Writer thread only: after_commit actions of the running job, then of the batch.
+  std::vector<std::function<void()>> job_actions_;
+  std::vector<std::function<void()>> batch_actions_;
   bool stopping_ = false;
   std::thread writer_;
   std::thread::id writer_id_;

@@ -357,4 +357,14 @@ void save_idempotent(Connection& c, std::string_view principal, std::string_view
   statement->run();
 }
 
+std::vector<std::int64_t> followers_of(Connection& c, std::int64_t session_id) {
+  auto statement = c.prepare(
+      "SELECT registration_id FROM rsvps WHERE session_id = ?1 UNION "
+      "SELECT registration_id FROM bookmarks WHERE session_id = ?1 ORDER BY 1");
+  statement->bind(1, session_id);
+  std::vector<std::int64_t> ids;
+  while (statement->step()) ids.push_back(statement->int64(0));
+  return ids;
+}
+
 }  // namespace plenary::db::registration_store

@@ -108,6 +108,8 @@ std::vector<Rsvp> rsvps_of(Connection& c, std::int64_t registration_id);
 // Where a waitlisted RSVP stands: 1 for the next to be promoted.
 std::int64_t waitlist_place(Connection& c, const Rsvp& rsvp);
 void mark_rsvps(Connection& c, std::int64_t session_id, std::string_view notice);
+// Registrations that booked or bookmarked the session.
+std::vector<std::int64_t> followers_of(Connection& c, std::int64_t session_id);
 
 void add_bookmark(Connection& c, std::int64_t registration_id, std::int64_t session_id, std::int64_t now);
 void remove_bookmark(Connection& c, std::int64_t registration_id, std::int64_t session_id);

@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 
 #include "net/http_session.hpp"
+#include "net/live_session.hpp"
 #include "net/server_state.hpp"
 #include "ops/log.hpp"
 #include "ops/metrics.hpp"
@@ -23,12 +24,48 @@ bool ServerState::add(const std::shared_ptr<HttpSession>& session) {
   return true;
 }
 
+bool ServerState::add_live(const std::shared_ptr<LiveSession>& session, const std::string& address) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  std::size_t& open = live_per_address_[address];
+  if (open >= limits.live_max_per_address) {
+    if (open == 0) live_per_address_.erase(address);
+    return false;
+  }
+  ++open;
+  live_sessions_.emplace(session.get(), session);
+  return true;
+}
+
+void ServerState::remove_live(LiveSession* session, const std::string& address) {
+  std::function<void()> drained;
+  {
+    std::lock_guard lock(mutex_);
+    if (live_sessions_.erase(session) == 0) return;  // never admitted
+    if (auto open = live_per_address_.find(address); open != live_per_address_.end() && --open->second == 0) {
+      live_per_address_.erase(open);
+    }
+    if (stopping_ && sessions_.empty() && live_sessions_.empty()) drained = std::move(on_drained_);
+    if (drained) on_drained_ = nullptr;
+  }
+  if (drained) drained();
+}
+
+std::vector<std::shared_ptr<LiveSession>> ServerState::live_snapshot() {
+  std::vector<std::shared_ptr<LiveSession>> live;
+  std::lock_guard lock(mutex_);
+  for (auto& [key, weak] : live_sessions_) {
+    if (auto session = weak.lock()) live.push_back(std::move(session));
+  }
+  return live;
+}
+
 void ServerState::remove(HttpSession* session) {
   std::function<void()> drained;
   {
     std::lock_guard lock(mutex_);
     sessions_.erase(session);
-    if (stopping_ && sessions_.empty()) drained = std::move(on_drained_);
+    if (stopping_ && sessions_.empty() && live_sessions_.empty()) drained = std::move(on_drained_);
     if (drained) on_drained_ = nullptr;
   }
   if (drained) drained();
@@ -57,7 +94,7 @@ std::vector<std::shared_ptr<HttpSession>> ServerState::begin_shutdown(std::funct
     for (auto& [key, weak] : sessions_) {
       if (auto session = weak.lock()) live.push_back(std::move(session));
     }
-    if (sessions_.empty()) {
+    if (sessions_.empty() && live_sessions_.empty()) {
       drained_now = true;
     } else {
       on_drained_ = std::move(on_drained);
@@ -150,8 +187,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 };
 
 HttpServer::HttpServer(asio::io_context& io, asio::any_io_executor workers, const http::Pipeline& pipeline,
-                       ServerLimits limits, ops::Metrics* metrics)
-    : io_(io), state_(std::make_shared<ServerState>(std::move(workers), pipeline, limits, metrics)) {
+                       ServerLimits limits, ops::Metrics* metrics, live::LiveService* live)
+    : io_(io), state_(std::make_shared<ServerState>(std::move(workers), pipeline, limits, metrics, live)) {
   listener_ = std::make_shared<Listener>(io_, state_);
 }
 
@@ -172,12 +209,15 @@ void HttpServer::start() {
 void HttpServer::shutdown(std::function<void()> on_drained) {
   listener_->stop();
   for (auto& session : state_->begin_shutdown(std::move(on_drained))) session->stop_gracefully();
+  // A WebSocket has no request to finish: it is told the server is going away.
+  for (auto& session : state_->live_snapshot()) session->close_now();
 }
 
 void HttpServer::force_close() {
   listener_->stop();
   state_->forget_drain_callback();
   for (auto& session : state_->snapshot()) session->close_now();
+  for (auto& session : state_->live_snapshot()) session->close_now();
 }
 
 std::size_t HttpServer::open_connections() const {

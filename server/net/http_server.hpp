@@ -17,6 +17,10 @@ namespace plenary::ops {
 class Metrics;
 }
 
+namespace plenary::live {
+class LiveService;
+}
+
 namespace plenary::net {
 
 struct ServerLimits {
@@ -30,6 +34,11 @@ struct ServerLimits {
   std::chrono::milliseconds request_timeout{30'000};
   // Peers whose X-Forwarded-For names the real client (nginx edges).
   std::vector<std::string> trusted_proxies;
+  // Live updates: a WebSocket with no traffic is pinged, and closed when
+  // the peer stays silent this long; open WebSockets per client address
+  // (a venue's Wi-Fi puts many phones behind one address).
+  std::chrono::milliseconds live_idle_timeout{30'000};
+  std::size_t live_max_per_address = 2'000;
 };
 
 struct ServerState;
@@ -42,8 +51,9 @@ struct ServerState;
 // force_close() from any thread.
 class HttpServer {
  public:
+  // `live` answers GET /api/v1/live upgrades; without it they get the router's answer.
   HttpServer(boost::asio::io_context& io, boost::asio::any_io_executor workers, const http::Pipeline& pipeline,
-             ServerLimits limits, ops::Metrics* metrics);
+             ServerLimits limits, ops::Metrics* metrics, live::LiveService* live = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

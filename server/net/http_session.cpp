@@ -11,12 +11,14 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
 #include "http/body_file.hpp"
 #include "http/client_address.hpp"
 #include "http/pipeline.hpp"
+#include "net/live_session.hpp"
 #include "net/server_state.hpp"
 
 namespace plenary::net {
@@ -24,11 +26,13 @@ namespace plenary::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 
 namespace {
 
 constexpr std::size_t kLingerBytes = 1u << 20;
 constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::string_view kLivePath = "/api/v1/live";
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // RFC 9110 IMF-fixdate, recomputed at most once a second per thread.
@@ -45,6 +49,10 @@ const std::string& http_date() {
     cached_at = now;
   }
   return text;
+}
+
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
 }
 
 bool is_http_parse_error(const beast::error_code& error) {
@@ -139,6 +147,10 @@ void HttpSession::on_read(beast::error_code error, std::size_t) {
   if (error) return on_read_error(error);
   reading_ = false;
   read_deadline_ = Clock::time_point::max();
+  if (state_->live && websocket::is_upgrade(parser_->get()) && queue_.empty() && !writing_ &&
+      path_of(parser_->get().target()) == kLivePath) {
+    return upgrade();
+  }
   auto message = parser_->release();
   http::Request request;
   request.method_text = std::string(message.method_string());
@@ -154,6 +166,31 @@ void HttpSession::on_read(beast::error_code error, std::size_t) {
   if (!keep_alive) read_closed_ = true;
   dispatch(std::move(request), version);
   do_read();
+}
+
+// Hands the connection to a LiveSession, which completes the WebSocket
+// handshake; this session ends without closing the socket it gave away.
+void HttpSession::upgrade() {
+  const auto forwarded = parser_->get()["X-Forwarded-For"];
+  const std::string address =
+      http::client_address(remote_, forwarded.empty() ? std::nullopt : std::optional<std::string_view>(forwarded),
+                           state_->limits.trusted_proxies);
+  auto live = std::make_shared<LiveSession>(std::move(socket_), state_, address);
+  if (!state_->add_live(live, address)) {
+    // Refused before the handshake: a plain HTTP answer on the socket it now holds.
+    live->refuse(state_->pipeline.reject(partial_request(),
+                                         http::too_many_requests("Too many live connections from your address.", 10)));
+  } else {
+    live->start(parser_->release(), std::move(buffer_));
+  }
+  closed_ = true;
+  read_closed_ = true;
+  read_deadline_ = write_deadline_ = Clock::time_point::max();
+  if (watchdog_armed_) {
+    ++watchdog_generation_;
+    watchdog_armed_ = false;
+    watchdog_.cancel();
+  }
 }
 
 void HttpSession::on_read_error(beast::error_code error) {

@@ -51,6 +51,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_header(boost::beast::error_code error, std::size_t bytes);
   void on_read(boost::beast::error_code error, std::size_t bytes);
   void on_read_error(boost::beast::error_code error);
+  void upgrade();
   void dispatch(http::Request request, unsigned version);
   void fill(Pending& slot, http::Response&& response, unsigned version);
   static void serialize_head(Pending& slot);

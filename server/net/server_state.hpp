@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -14,6 +15,7 @@
 namespace plenary::net {
 
 class HttpSession;
+class LiveSession;
 
 // What the listener and every connection share: limits, the pipeline, the
 // worker executor and the registry of live connections (pruned as each
@@ -21,11 +23,12 @@ class HttpSession;
 // the rest is immutable after construction.
 struct ServerState {
   ServerState(boost::asio::any_io_executor worker_executor, const http::Pipeline& request_pipeline,
-              ServerLimits server_limits, ops::Metrics* server_metrics)
+              ServerLimits server_limits, ops::Metrics* server_metrics, live::LiveService* live_service)
       : workers(std::move(worker_executor)),
         pipeline(request_pipeline),
         limits(server_limits),
-        metrics(server_metrics) {}
+        metrics(server_metrics),
+        live(live_service) {}
 
   // False when the server is shutting down: the session must close at once.
   bool add(const std::shared_ptr<HttpSession>& session);
@@ -37,15 +40,23 @@ struct ServerState {
   // Drops a pending `on_drained`: the caller is past caring (forced stop).
   void forget_drain_callback();
 
+  // WebSockets: false when the server is stopping or `address` has too many.
+  bool add_live(const std::shared_ptr<LiveSession>& session, const std::string& address);
+  void remove_live(LiveSession* session, const std::string& address);
+  std::vector<std::shared_ptr<LiveSession>> live_snapshot();
+
   boost::asio::any_io_executor workers;
   const http::Pipeline& pipeline;
   ServerLimits limits;
   ops::Metrics* metrics;
+  live::LiveService* live;
   std::atomic<std::size_t> count{0};
 
  private:
   std::mutex mutex_;
   std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions_;
+  std::unordered_map<LiveSession*, std::weak_ptr<LiveSession>> live_sessions_;
+  std::unordered_map<std::string, std::size_t> live_per_address_;
   bool stopping_ = false;
   std::function<void()> on_drained_;
 };

@@ -1,0 +1,55 @@
+#include "live/publisher.hpp"
+
+#include "db/database.hpp"
+#include "live/hub.hpp"
+
+namespace plenary::live {
+
+ChannelLanguages channel_languages(const domain::Event& event) {
+  return {event.languages, event.default_language};
+}
+
+std::string event_channel_name(const domain::Event& event) {
+  return "event:" + event.slug;
+}
+
+LiveMessage from_stored(const db::StoredLiveMessage& stored, const ChannelKey& channel, const std::string& name,
+                        const domain::TimeZone& zone) {
+  return {channel,
+          name,
+          stored.seq,
+          stored.type,
+          stored.delegates_only,
+          zone.format(stored.created_at),
+          nlohmann::json::parse(stored.data, nullptr, false)};
+}
+
+void Publisher::to_event(db::Connection& connection, const domain::Event& event, const std::string& type,
+                         bool delegates_only, nlohmann::json data, std::int64_t now) {
+  const std::string text = data.dump();
+  const std::int64_t seq = db::live_store::append_event_message(connection, event.id, type, delegates_only, text, now);
+  auto message = std::make_shared<LiveMessage>(LiveMessage{{ChannelKey::Kind::event, event.id},
+                                                           event_channel_name(event),
+                                                           seq,
+                                                           type,
+                                                           delegates_only,
+                                                           domain::event_zone(event).format(now),
+                                                           std::move(data)});
+  database_.after_commit([&hub = hub_, message] { hub.publish(*message); });
+}
+
+void Publisher::to_delegate(db::Connection& connection, const domain::Event& event, std::int64_t registration_id,
+                            const std::string& type, nlohmann::json data, std::int64_t now) {
+  const std::string text = data.dump();
+  const std::int64_t seq = db::live_store::append_personal_message(connection, registration_id, type, text, now);
+  auto message = std::make_shared<LiveMessage>(LiveMessage{{ChannelKey::Kind::personal, registration_id},
+                                                           kPersonalChannelName,
+                                                           seq,
+                                                           type,
+                                                           false,
+                                                           domain::event_zone(event).format(now),
+                                                           std::move(data)});
+  database_.after_commit([&hub = hub_, message] { hub.publish(*message); });
+}
+
+}  // namespace plenary::live

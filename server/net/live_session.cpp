@@ -1,0 +1,242 @@
+#include "net/live_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <nlohmann/json.hpp>
+
+#include "net/server_state.hpp"
+#include "ops/log.hpp"
+
+namespace plenary::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+
+LiveSession::LiveSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state, std::string remote)
+    : ws_(std::move(socket)), state_(std::move(state)), remote_(std::move(remote)) {
+  ++state_->count;
+}
+
+LiveSession::~LiveSession() {
+  --state_->count;
+  state_->remove_live(this, remote_);
+}
+
+void LiveSession::start(beast::http::request<beast::http::string_body> request, beast::flat_buffer buffer) {
+  buffer_ = std::move(buffer);
+  // Pings when idle and a time-out for a peer that stops answering them:
+  // a phone that went into a lift is reaped, not kept forever.
+  websocket::stream_base::timeout timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeout.idle_timeout = state_->limits.live_idle_timeout;
+  timeout.keep_alive_pings = true;
+  ws_.set_option(timeout);
+  ws_.read_message_max(kMaxMessageBytes);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& response) { response.set(beast::http::field::server, "plenary"); }));
+  ws_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
+    if (error) return self->finish();
+    self->do_read();
+  });
+}
+
+void LiveSession::refuse(const http::Response& response) {
+  refusal_ = "HTTP/1.1 " + std::to_string(response.status) + " Too Many Requests\r\n";
+  for (const auto& [name, value] : response.headers.fields()) refusal_ += name + ": " + value + "\r\n";
+  refusal_ += "Content-Length: " + std::to_string(response.body_view().size()) + "\r\nConnection: close\r\n\r\n";
+  refusal_ += response.body_view();
+  auto& socket = beast::get_lowest_layer(ws_);
+  asio::async_write(socket, asio::buffer(refusal_), [self = shared_from_this()](beast::error_code, std::size_t) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    self->finished_ = true;
+    self->closing_ = true;
+    beast::get_lowest_layer(self->ws_).close(ignored);
+  });
+}
+
+void LiveSession::close_now() {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+    self->close_with(websocket::close_code::going_away, "server shutting down");
+  });
+}
+
+void LiveSession::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&LiveSession::on_read, shared_from_this()));
+}
+
+void LiveSession::on_read(beast::error_code error, std::size_t) {
+  if (error) {
+    if (error == websocket::error::message_too_big) {
+      return close_with(websocket::close_code::too_big,
+                        "a message is at most " + std::to_string(kMaxMessageBytes) + " bytes");
+    }
+    return finish();
+  }
+  if (!ws_.got_text()) {
+    buffer_.consume(buffer_.size());
+    send_text(live::error_message("bad_message", "messages are JSON text frames"));
+    return do_read();
+  }
+  const std::string text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  handle(text);
+  if (!closing_) do_read();
+}
+
+void LiveSession::handle(const std::string& text) {
+  try {
+    const live::ClientCommand command = live::parse_client_message(text);
+    if (std::holds_alternative<live::PingCommand>(command)) return send_text(R"({"type":"pong"})");
+    if (const auto* unsubscribe = std::get_if<live::UnsubscribeCommand>(&command)) {
+      for (auto it = channels_.begin(); it != channels_.end(); ++it) {
+        if (it->second.name != unsubscribe->channel) continue;
+        state_->live->hub().unsubscribe(it->first, this);
+        channels_.erase(it);
+        break;
+      }
+      return send_text(nlohmann::json{{"type", "unsubscribed"}, {"channel", unsubscribe->channel}}.dump());
+    }
+    subscribe(std::get<live::SubscribeCommand>(command));
+  } catch (const live::LiveError& error) {
+    send_text(live::error_message(error.code(), error.what()));
+  }
+}
+
+void LiveSession::subscribe(live::SubscribeCommand command) {
+  if (channels_.size() + pending_subscriptions_ >= kMaxSubscriptions) {
+    throw live::LiveError("too_many_subscriptions",
+                          "A connection may follow at most " + std::to_string(kMaxSubscriptions) + " channels.");
+  }
+  ++pending_subscriptions_;
+  asio::post(state_->workers, [self = shared_from_this(), command = std::move(command)] {
+    try {
+      const live::LiveService& service = *self->state_->live;
+      live::Subscription subscription = service.resolve(command);
+      // Subscribed before the history is read: a message committed in between
+      // is both held live and replayed, and the seq check drops the second.
+      service.hub().subscribe(subscription.key, self, subscription.options, subscription.languages);
+      live::Replay replay = service.replay(subscription, command.since);
+      asio::post(self->ws_.get_executor(), [self, subscription = std::move(subscription), replay = std::move(replay)] {
+        self->on_subscribed(subscription, replay);
+      });
+    } catch (const live::LiveError& error) {
+      asio::post(self->ws_.get_executor(),
+                 [self, text = live::error_message(error.code(), error.what(), command.channel)] {
+                   --self->pending_subscriptions_;
+                   self->send_text(text);
+                 });
+    } catch (const std::exception& error) {
+      ops::logger().error("live subscription failed", {{"error", error.what()}});
+      asio::post(self->ws_.get_executor(), [self, channel = command.channel] {
+        --self->pending_subscriptions_;
+        self->send_text(live::error_message("internal", "The subscription failed; try again.", channel));
+      });
+    }
+  });
+}
+
+void LiveSession::on_subscribed(const live::Subscription& subscription, const live::Replay& replay) {
+  --pending_subscriptions_;
+  if (closing_) {
+    state_->live->hub().unsubscribe(subscription.key, this);
+    return;
+  }
+  Channel& channel = channels_[subscription.key];
+  channel.name = subscription.name;
+  channel.replaying = false;
+  send_text(nlohmann::json{
+      {"type", replay.refetch ? "refetch" : "subscribed"}, {"channel", subscription.name}, {"seq", replay.latest}}
+                .dump());
+  std::int64_t last = replay.refetch ? replay.latest : 0;
+  for (const auto& [seq, text] : replay.messages) {
+    send(text);
+    last = std::max(last, seq);
+  }
+  channel.last_seq = std::max(last, replay.latest);
+  if (!replay.refetch && replay.messages.empty()) channel.last_seq = replay.latest;
+  // What arrived live while the replay was read, minus what it already had.
+  auto early = early_.extract(subscription.key);
+  if (!early.empty()) {
+    for (auto& [seq, text] : early.mapped()) on_deliver(subscription.key, seq, std::move(text));
+  }
+  if (pending_subscriptions_ == 0) early_.clear();
+}
+
+void LiveSession::deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> text) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), channel, seq, text = std::move(text)]() mutable {
+    self->on_deliver(channel, seq, std::move(text));
+  });
+}
+
+void LiveSession::on_deliver(const live::ChannelKey& key, std::int64_t seq, std::shared_ptr<const std::string> text) {
+  if (closing_) return;
+  const auto found = channels_.find(key);
+  if (found == channels_.end()) {
+    if (pending_subscriptions_ > 0) early_[key].emplace_back(seq, std::move(text));
+    return;
+  }
+  Channel& channel = found->second;
+  if (seq <= channel.last_seq) return;  // replayed already
+  channel.last_seq = seq;
+  send(std::move(text));
+}
+
+void LiveSession::send_text(std::string text) {
+  send(std::make_shared<const std::string>(std::move(text)));
+}
+
+void LiveSession::send(std::shared_ptr<const std::string> text) {
+  if (closing_) return;
+  if (queue_.size() >= kMaxQueued) {
+    return close_with(kCloseTooSlow, "too slow: resubscribe with the last seq you saw");
+  }
+  queue_.push_back(std::move(text));
+  do_write();
+}
+
+void LiveSession::do_write() {
+  if (writing_ || queue_.empty()) return;
+  writing_ = true;
+  ws_.text(true);
+  const auto& text = *queue_.front();
+  ws_.async_write(asio::buffer(text.data(), text.size()),
+                  [self = shared_from_this()](beast::error_code error, std::size_t) {
+                    self->writing_ = false;
+                    if (error) return self->finish();
+                    self->queue_.pop_front();
+                    if (self->closing_) return;
+                    self->do_write();
+                  });
+}
+
+void LiveSession::close_with(std::uint16_t code, std::string reason) {
+  if (closing_) return;
+  closing_ = true;
+  queue_.clear();
+  for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this);
+  channels_.clear();
+  early_.clear();
+  // Beast sends the close frame once the write in flight (if any) ends.
+  websocket::close_reason why;
+  why.code = code;
+  why.reason = reason;
+  ws_.async_close(why, [self = shared_from_this()](beast::error_code) { self->finish(); });
+}
+
+void LiveSession::finish() {
+  if (finished_) return;
+  finished_ = true;
+  closing_ = true;
+  for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this);
+  channels_.clear();
+  early_.clear();
+  queue_.clear();
+  beast::error_code ignored;
+  beast::get_lowest_layer(ws_).close(ignored);
+}
+
+}  // namespace plenary::net

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "http/message.hpp"
+#include "live/hub.hpp"
+#include "live/live_service.hpp"
+
+namespace plenary::net {
+
+struct ServerState;
+
+// One WebSocket connection to GET /api/v1/live (see server/live/README.md).
+// Owns the socket, its read buffer and the bounded queue of messages not yet
+// written. Runs on the connection's strand: every member is touched only
+// there; deliver() (called by the hub from any thread) only posts to it.
+// Subscriptions are resolved and replays read on the worker pool. A client
+// that lets more than kMaxQueued messages pile up is closed with code 4008
+// and catches up when it resubscribes with the last seq it saw.
+class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_this<LiveSession> {
+ public:
+  static constexpr std::size_t kMaxQueued = 1024;
+  static constexpr std::size_t kMaxSubscriptions = 16;
+  static constexpr std::size_t kMaxMessageBytes = 4096;
+  static constexpr std::uint16_t kCloseTooSlow = 4008;
+
+  LiveSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state, std::string remote);
+  ~LiveSession() override;
+
+  // Completes the upgrade that `request` asked for, with the bytes already read after it.
+  void start(boost::beast::http::request<boost::beast::http::string_body> request, boost::beast::flat_buffer buffer);
+  void close_now();
+  // Answers the upgrade request with `response` (plain HTTP) and closes.
+  void refuse(const http::Response& response);
+
+  void deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> text) override;
+
+ private:
+  struct Channel {
+    std::string name;
+    std::int64_t last_seq = 0;
+    bool replaying = true;
+    // Live messages that arrived while the replay was read.
+    std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>> held;
+  };
+
+  void do_read();
+  void on_read(boost::beast::error_code error, std::size_t bytes);
+  void handle(const std::string& text);
+  void subscribe(live::SubscribeCommand command);
+  void on_subscribed(const live::Subscription& subscription, const live::Replay& replay);
+  void on_deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> text);
+  void send(std::shared_ptr<const std::string> text);
+  void send_text(std::string text);
+  void do_write();
+  void close_with(std::uint16_t code, std::string reason);
+  void finish();
+
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::shared_ptr<ServerState> state_;
+  std::string remote_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::map<live::ChannelKey, Channel> channels_;
+  // Messages for channels whose subscription has not come back yet.
+  std::map<live::ChannelKey, std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>>> early_;
+  std::size_t pending_subscriptions_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  std::string refusal_;  // the HTTP answer refuse() writes
+};
+
+}  // namespace plenary::net
