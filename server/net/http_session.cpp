@@ -103,6 +103,10 @@ void HttpSession::close_now() {
   });
 }
 
+bool HttpSession::waiting_on_us() const {
+  return !queue_.empty() || writing_;
+}
+
 bool HttpSession::idle_reading() const {
   return reading_ && buffer_.size() == 0 && (!parser_ || !parser_->got_some());
 }
@@ -382,6 +386,10 @@ void HttpSession::on_write(beast::error_code error, bool close) {
     return do_close(true);
   }
   if (stopping_ && queue_.empty() && !reading_) return do_close(false);
+  // The keep-alive wait for the next request starts from this answer.
+  if (reading_ && !waiting_on_us() && !(parser_ && parser_->got_some()) && buffer_.size() == 0) {
+    set_deadline(read_deadline_, state_->limits.request_timeout);
+  }
   do_write();
   do_read();
 }
@@ -441,6 +449,12 @@ void HttpSession::on_watchdog(beast::error_code error, std::uint64_t generation)
   watchdog_armed_ = false;
   if (error) return;
   const auto now = Clock::now();
+  if (now >= read_deadline_ && waiting_on_us() && !(parser_ && parser_->got_some()) && buffer_.size() == 0) {
+    // Reading ahead while a handler still works on an earlier request: the
+    // client is waiting on us, not idle. Its clock restarts when the answer
+    // has gone out (on_write); a request it started sending is still timed.
+    read_deadline_ = Clock::time_point::max();
+  }
   if (now >= read_deadline_ || now >= write_deadline_) {
     timed_out_ = true;
     beast::error_code ignored;

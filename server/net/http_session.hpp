@@ -63,6 +63,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_close(bool linger);
   void do_linger();
   bool idle_reading() const;
+  // True while an answer is owed: a handler is still working or a write is out.
+  bool waiting_on_us() const;
   using Clock = std::chrono::steady_clock;
   // Sets a deadline and makes sure the watchdog wakes up by then.
   void set_deadline(Clock::time_point& deadline, Clock::duration timeout);
