@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <sys/resource.h>
 
@@ -152,7 +153,8 @@ void Application::start() {
   } catch (const std::exception& error) {
     ops::logger().warn("static files disabled", {{"reason", error.what()}});
   }
-  p.publisher = std::make_unique<live::Publisher>(*p.database, p.hub);
+  p.workers = std::make_unique<asio::thread_pool>(workers);
+  p.publisher = std::make_unique<live::Publisher>(*p.database, p.hub, asio::make_strand(p.workers->get_executor()));
   p.live = std::make_unique<live::LiveService>(*p.database, *p.auth, p.hub);
   p.services = Services{&p.config,       p.database.get(), p.auth.get(),     &p.metrics, p.static_files.get(),
                         &p.agenda_cache, &p.hub,           p.publisher.get()};
@@ -160,13 +162,15 @@ void Application::start() {
       p.router, &p.services, [auth = p.auth.get()](std::string_view token) { return auth->authenticate(token); },
       &p.metrics, &ops::logger());
 
-  p.workers = std::make_unique<asio::thread_pool>(workers);
   const net::ServerLimits limits{
       .max_body_bytes = p.config.max_body_bytes,
       .max_header_bytes = p.config.max_header_bytes,
       .max_connections = fit_connection_limit(p.config.max_connections),
       .request_timeout = milliseconds(p.config.request_timeout_seconds),
       .trusted_proxies = p.config.trusted_proxies,
+      .live_idle_timeout = milliseconds(p.config.live_idle_timeout_seconds),
+      .live_max_per_address = p.config.live_max_per_address,
+      .live_max_queued = p.config.live_max_queued,
   };
   p.server =
       std::make_unique<net::HttpServer>(p.io, p.workers->get_executor(), *p.pipeline, limits, &p.metrics, p.live.get());

@@ -136,6 +136,24 @@ int run_cli(int argc, char** argv) {
   serve_command->add_option("--worker-threads", config.worker_threads, "Handler threads (0: eight per core, at least 32)")
       ->envname("PLENARY_WORKER_THREADS")
       ->capture_default_str();
+  serve_command
+      ->add_option("--live-idle-timeout", config.live_idle_timeout_seconds,
+                   "Seconds a live connection may stay silent (it is pinged at half) before it is dropped")
+      ->envname("PLENARY_LIVE_IDLE_TIMEOUT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_command
+      ->add_option("--live-max-per-address", config.live_max_per_address,
+                   "Live connections allowed from one client address (a venue's Wi-Fi shares one)")
+      ->envname("PLENARY_LIVE_MAX_PER_ADDRESS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_command
+      ->add_option("--live-max-queued", config.live_max_queued,
+                   "Messages queued for a slow live client before it is closed (4008) to catch up later")
+      ->envname("PLENARY_LIVE_MAX_QUEUED")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   serve_command->add_option("--token-ttl", config.token_ttl_seconds, "Seconds a sign-in token lasts")
       ->envname("PLENARY_TOKEN_TTL")
       ->check(CLI::PositiveNumber)

@@ -25,6 +25,11 @@ struct Config {
   unsigned io_threads = 0;      // 0: one per core
   unsigned worker_threads = 0;  // 0: eight per core, at least 32
   std::int64_t token_ttl_seconds = 12 * 3600;
+  // Live updates (WebSocket): silence before a peer is dropped (pinged at half),
+  // connections per client address, messages queued for a slow client.
+  double live_idle_timeout_seconds = 30;
+  std::size_t live_max_per_address = 2'000;
+  std::size_t live_max_queued = 1'024;
   std::string log_level = "info";
   // Addresses of reverse proxies allowed to name the client in X-Forwarded-For.
   std::vector<std::string> trusted_proxies;

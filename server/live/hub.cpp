@@ -9,23 +9,15 @@ void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscri
   std::lock_guard lock(mutex_);
   Channel& target = channels_[channel];
   target.languages = std::move(languages);
-  auto& entries = target.entries;
-  const auto same = std::find_if(entries.begin(), entries.end(),
-                                 [&](const Entry& entry) { return entry.identity == subscriber.get(); });
-  if (same != entries.end()) {
-    same->options = std::move(options);
-    return;
-  }
-  entries.push_back({subscriber, subscriber.get(), std::move(options)});
+  target.entries[subscriber.get()] = Entry{subscriber, subscriber.get(), std::move(options)};
 }
 
 void Hub::unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber) {
   std::lock_guard lock(mutex_);
   const auto found = channels_.find(channel);
   if (found == channels_.end()) return;
-  auto& entries = found->second.entries;
-  std::erase_if(entries, [&](const Entry& entry) { return entry.identity == subscriber; });
-  if (entries.empty()) channels_.erase(found);
+  found->second.entries.erase(subscriber);
+  if (found->second.entries.empty()) channels_.erase(found);
 }
 
 void Hub::publish(const LiveMessage& message) {
@@ -38,13 +30,17 @@ void Hub::publish(const LiveMessage& message) {
     languages = found->second.languages;
     auto& entries = found->second.entries;
     recipients.reserve(entries.size());
-    std::erase_if(entries, [&](const Entry& entry) {
-      auto subscriber = entry.subscriber.lock();
-      if (!subscriber) return true;  // its connection is gone
-      if (!message.delegates_only || entry.options.delegates)
-        recipients.emplace_back(std::move(subscriber), entry.options);
-      return false;
-    });
+    for (auto it = entries.begin(); it != entries.end();) {
+      auto subscriber = it->second.subscriber.lock();
+      if (!subscriber) {  // its connection is gone
+        it = entries.erase(it);
+        continue;
+      }
+      if (!message.delegates_only || it->second.options.delegates) {
+        recipients.emplace_back(std::move(subscriber), it->second.options);
+      }
+      ++it;
+    }
   }
   // One buffer per language, shared by every recipient that asked for it.
   std::map<std::string, std::shared_ptr<const std::string>> rendered;

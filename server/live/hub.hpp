@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "live/live_message.hpp"
@@ -47,7 +48,8 @@ class Hub {
   };
   struct Channel {
     ChannelLanguages languages;
-    std::vector<Entry> entries;
+    // By identity: a connection arriving or leaving costs O(1), not a scan.
+    std::unordered_map<const LiveSubscriber*, Entry> entries;
   };
 
   mutable std::mutex mutex_;

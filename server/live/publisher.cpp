@@ -1,5 +1,7 @@
 #include "live/publisher.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include "db/database.hpp"
 #include "live/hub.hpp"
 
@@ -24,6 +26,12 @@ LiveMessage from_stored(const db::StoredLiveMessage& stored, const ChannelKey& c
           nlohmann::json::parse(stored.data, nullptr, false)};
 }
 
+void Publisher::publish_after_commit(std::shared_ptr<const LiveMessage> message) {
+  database_.after_commit([this, message = std::move(message)]() mutable {
+    boost::asio::post(fanout_, [&hub = hub_, message = std::move(message)] { hub.publish(*message); });
+  });
+}
+
 void Publisher::to_event(db::Connection& connection, const domain::Event& event, const std::string& type,
                          bool delegates_only, nlohmann::json data, std::int64_t now) {
   const std::string text = data.dump();
@@ -35,7 +43,7 @@ void Publisher::to_event(db::Connection& connection, const domain::Event& event,
                                                            delegates_only,
                                                            domain::event_zone(event).format(now),
                                                            std::move(data)});
-  database_.after_commit([&hub = hub_, message] { hub.publish(*message); });
+  publish_after_commit(std::move(message));
 }
 
 void Publisher::to_delegate(db::Connection& connection, const domain::Event& event, std::int64_t registration_id,
@@ -49,7 +57,7 @@ void Publisher::to_delegate(db::Connection& connection, const domain::Event& eve
                                                            false,
                                                            domain::event_zone(event).format(now),
                                                            std::move(data)});
-  database_.after_commit([&hub = hub_, message] { hub.publish(*message); });
+  publish_after_commit(std::move(message));
 }
 
 }  // namespace plenary::live

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <nlohmann/json.hpp>
 
 #include "db/live_store.hpp"
@@ -25,7 +26,11 @@ class Hub;
 // missed, because a client that was away replays it from the table.
 class Publisher {
  public:
-  Publisher(db::Database& database, Hub& hub) : database_(database), hub_(hub) {}
+  // `fanout`: a strand (one message at a time, in commit order) on which the
+  // hub hands each message to its subscribers, so the database writer only
+  // queues it and goes on committing.
+  Publisher(db::Database& database, Hub& hub, boost::asio::any_io_executor fanout)
+      : database_(database), hub_(hub), fanout_(std::move(fanout)) {}
 
   void to_event(db::Connection& connection, const domain::Event& event, const std::string& type, bool delegates_only,
                 nlohmann::json data, std::int64_t now);
@@ -33,8 +38,11 @@ class Publisher {
                    const std::string& type, nlohmann::json data, std::int64_t now);
 
  private:
+  void publish_after_commit(std::shared_ptr<const LiveMessage> message);
+
   db::Database& database_;
   Hub& hub_;
+  boost::asio::any_io_executor fanout_;
 };
 
 ChannelLanguages channel_languages(const domain::Event& event);

@@ -39,6 +39,8 @@ struct ServerLimits {
   // (a venue's Wi-Fi puts many phones behind one address).
   std::chrono::milliseconds live_idle_timeout{30'000};
   std::size_t live_max_per_address = 2'000;
+  // Messages waiting for a slow client before it is closed with 4008.
+  std::size_t live_max_queued = 1'024;
 };
 
 struct ServerState;

@@ -191,7 +191,7 @@ void LiveSession::send_text(std::string text) {
 
 void LiveSession::send(std::shared_ptr<const std::string> text) {
   if (closing_) return;
-  if (queue_.size() >= kMaxQueued) {
+  if (queue_.size() >= state_->limits.live_max_queued) {
     return close_with(kCloseTooSlow, "too slow: resubscribe with the last seq you saw");
   }
   queue_.push_back(std::move(text));
@@ -207,8 +207,8 @@ void LiveSession::do_write() {
                   [self = shared_from_this()](beast::error_code error, std::size_t) {
                     self->writing_ = false;
                     if (error) return self->finish();
+                    if (self->closing_) return self->start_close();
                     self->queue_.pop_front();
-                    if (self->closing_) return;
                     self->do_write();
                   });
 }
@@ -216,15 +216,21 @@ void LiveSession::do_write() {
 void LiveSession::close_with(std::uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
-  queue_.clear();
+  // Drop what is queued, but not the message being written: the write uses it.
+  queue_.resize(writing_ ? 1 : 0);
   for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this);
   channels_.clear();
   early_.clear();
-  // Beast sends the close frame once the write in flight (if any) ends.
-  websocket::close_reason why;
-  why.code = code;
-  why.reason = reason;
-  ws_.async_close(why, [self = shared_from_this()](beast::error_code) { self->finish(); });
+  close_reason_.code = code;
+  close_reason_.reason = reason;
+  // One write at a time: the close frame follows the message in flight (a
+  // client that never reads again is reaped by the idle time-out).
+  if (!writing_) start_close();
+}
+
+void LiveSession::start_close() {
+  queue_.clear();
+  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->finish(); });
 }
 
 void LiveSession::finish() {
@@ -234,7 +240,7 @@ void LiveSession::finish() {
   for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this);
   channels_.clear();
   early_.clear();
-  queue_.clear();
+  queue_.resize(writing_ ? 1 : 0);  // a write in flight still uses its message
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).close(ignored);
 }

@@ -26,11 +26,11 @@ struct ServerState;
 // written. Runs on the connection's strand: every member is touched only
 // there; deliver() (called by the hub from any thread) only posts to it.
 // Subscriptions are resolved and replays read on the worker pool. A client
-// that lets more than kMaxQueued messages pile up is closed with code 4008
-// and catches up when it resubscribes with the last seq it saw.
+// that lets more messages pile up than the limit is closed with code 4008
+// (limits.live_max_queued) and catches up when it resubscribes with the last
+// seq it saw.
 class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_this<LiveSession> {
  public:
-  static constexpr std::size_t kMaxQueued = 1024;
   static constexpr std::size_t kMaxSubscriptions = 16;
   static constexpr std::size_t kMaxMessageBytes = 4096;
   static constexpr std::uint16_t kCloseTooSlow = 4008;
@@ -65,6 +65,7 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   void send_text(std::string text);
   void do_write();
   void close_with(std::uint16_t code, std::string reason);
+  void start_close();
   void finish();
 
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
@@ -80,6 +81,7 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   bool closing_ = false;
   bool finished_ = false;
   std::string refusal_;  // the HTTP answer refuse() writes
+  boost::beast::websocket::close_reason close_reason_;
 };
 
 }  // namespace plenary::net

@@ -5,7 +5,10 @@
 #include <boost/beast/websocket.hpp>
 #include <doctest/doctest.h>
 
+#include <optional>
+
 #include "support/desk.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace plenary;
 using namespace plenary::test;
@@ -21,19 +24,31 @@ namespace websocket = boost::beast::websocket;
 // whose every read has a deadline (a broken server fails, never hangs).
 class LiveClient {
  public:
-  explicit LiveClient(unsigned short port) : ws_(io_) {
+  // `receive_buffer` > 0 shrinks the socket's receive buffer: a phone on a slow link.
+  explicit LiveClient(unsigned short port, int receive_buffer = 0) : ws_(io_) {
     auto& socket = beast::get_lowest_layer(ws_);
+    socket.open(asio::ip::tcp::v4());
+    if (receive_buffer > 0) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
     socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    timeval timeout{10, 0};
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     ws_.handshake("127.0.0.1", "/api/v1/live");
   }
 
   void send(const json& message) { ws_.write(asio::buffer(message.dump())); }
 
+  // The next message; throws when the connection ends, or after 10 s of silence.
   json receive() {
     beast::flat_buffer buffer;
-    ws_.read(buffer);
+    std::optional<beast::error_code> result;
+    ws_.async_read(buffer, [&](beast::error_code error, std::size_t) { result = error; });
+    io_.restart();
+    io_.run_for(std::chrono::seconds(10));
+    if (!result) {
+      beast::get_lowest_layer(ws_).cancel();
+      io_.restart();
+      io_.run();
+      throw std::runtime_error("no message within 10 s");
+    }
+    if (*result) throw boost::system::system_error(*result);
     return json::parse(beast::buffers_to_string(buffer.data()));
   }
 
@@ -45,6 +60,19 @@ class LiveClient {
     }
     FAIL("no " << type << " message");
     return nullptr;
+  }
+
+  // The close code the server ended the connection with, after reading
+  // whatever it sent first; 0 when it is still open after 1,000 messages.
+  int read_until_closed() {
+    try {
+      for (int i = 0; i < 100'000; ++i) receive();
+    } catch (const boost::system::system_error&) {
+      return ws_.reason().code;
+    } catch (const std::runtime_error&) {
+      return 0;  // silent: still open
+    }
+    return 0;
   }
 
   json subscribe(const json& request) {
@@ -184,4 +212,110 @@ TEST_CASE("a malformed or oversized message gets an error or a close, never a cr
   // The server still serves everyone else.
   CHECK(desk.call("GET", "/healthz").status == 200);
   CHECK(desk.call("GET", "/api/v1/live").status == 426);
+}
+
+TEST_CASE("a phone that stops reading is closed with 4008 while the others keep receiving everything") {
+  Desk desk([](app::Config& config) { config.live_max_queued = 8; });
+  LiveClient slow(desk.server.port(), 4096);
+  LiveClient fast(desk.server.port());
+  slow.subscribe({{"channel", "event:somri-21"}});
+  const std::int64_t start = fast.subscribe({{"channel", "event:somri-21"}})["seq"];
+  // Big messages (every language in full), many more bytes than the socket
+  // buffers hold, so the slow phone's queue fills up.
+  std::string long_text;
+  for (int i = 0; i < 1900; ++i) long_text += "ệ";  // three bytes each
+  const json text = {{"en", long_text}, {"vi", long_text}, {"ms", long_text}};
+  constexpr int kAnnouncements = 500;  // ~17 KB each, twice what loopback buffers hold
+  for (int i = 0; i < kAnnouncements; ++i) {
+    REQUIRE(desk.call("POST", "/api/v1/events/somri-21/announcements", {{"text", text}}, desk.registrar).status == 201);
+    const json received = fast.receive("announcement");
+    REQUIRE(received["seq"] == start + 1 + i);
+  }
+  CHECK(slow.read_until_closed() == 4008);
+  // The phone comes back and catches up from the history.
+  LiveClient back(desk.server.port());
+  CHECK(back.subscribe({{"channel", "event:somri-21"}, {"since", start + kAnnouncements - 3}})["type"] == "subscribed");
+  CHECK(back.receive("announcement")["seq"] == start + kAnnouncements - 2);
+}
+
+TEST_CASE("after a server restart a phone resumes from the last seq it saw") {
+  TempDir data;
+  const auto same_data = [&](app::Config& config) { config.data_dir = data.path(); };
+  const json text = {{"en", "Shuttle buses leave at 17:30"}};
+  std::int64_t before = 0;
+  {
+    Desk desk(same_data);
+    LiveClient phone(desk.server.port());
+    before = phone.subscribe({{"channel", "event:somri-21"}})["seq"];
+    REQUIRE(desk.call("POST", "/api/v1/events/somri-21/announcements", {{"text", text}}, desk.registrar).status == 201);
+    CHECK(phone.receive("announcement")["seq"] == before + 1);
+  }
+  TestServer restarted(same_data);
+  const std::string host = restarted.sign_in_new_host("night-desk@somri.example", auth::Role::registrar);
+  // A phone that saw nothing of the last change gets it from the stored history.
+  LiveClient phone(restarted.port());
+  CHECK(phone.subscribe({{"channel", "event:somri-21"}, {"since", before}})["type"] == "subscribed");
+  const json replayed = phone.receive("announcement");
+  CHECK(replayed["seq"] == before + 1);
+  CHECK(replayed["data"]["announcement"]["text"]["en"] == "Shuttle buses leave at 17:30");
+  // Numbering carries on where it stopped.
+  REQUIRE(http_request(restarted.port(), "POST", "/api/v1/events/somri-21/announcements",
+                       json{{"text", {{"en", "Dinner at 19:00"}}}}.dump(), json_headers(host))
+              .status == 201);
+  CHECK(phone.receive("announcement")["seq"] == before + 2);
+}
+
+TEST_CASE("three hundred phones at once each receive every change exactly once") {
+  Desk desk;
+  constexpr int kPhones = 300;
+  constexpr int kChanges = 5;
+  std::vector<std::unique_ptr<LiveClient>> phones;
+  std::int64_t start = 0;
+  for (int i = 0; i < kPhones; ++i) {
+    phones.push_back(std::make_unique<LiveClient>(desk.server.port()));
+    start = phones.back()->subscribe({{"channel", "event:somri-21"}, {"lang", i % 2 ? "vi" : "en"}})["seq"];
+  }
+  for (int i = 0; i < kChanges; ++i) {
+    REQUIRE(desk.call("POST", "/api/v1/events/somri-21/announcements",
+                      {{"text", {{"en", "Change " + std::to_string(i)}, {"vi", "Thay đổi " + std::to_string(i)}}}},
+                      desk.admin)
+                .status == 201);
+  }
+  for (int i = 0; i < kPhones; ++i) {
+    CAPTURE(i);
+    for (int change = 0; change < kChanges; ++change) {
+      const json message = phones[i]->receive();
+      REQUIRE(message["type"] == "announcement");
+      CHECK(message["seq"] == start + 1 + change);
+      CHECK(message["data"]["announcement"]["text"] == (i % 2 ? "Thay đổi " : "Change ") + std::to_string(change));
+    }
+    // Nothing more queued: the next answer is the pong.
+    phones[i]->send({{"type", "ping"}});
+    CHECK(phones[i]->receive()["type"] == "pong");
+  }
+}
+
+TEST_CASE("live connections from one address are limited, and a delegates-only event stays hidden") {
+  Desk desk([](app::Config& config) { config.live_max_per_address = 3; });
+  std::vector<std::unique_ptr<LiveClient>> phones;
+  for (int i = 0; i < 3; ++i) phones.push_back(std::make_unique<LiveClient>(desk.server.port()));
+  CHECK_THROWS_AS(LiveClient(desk.server.port()), boost::system::system_error);
+  phones.pop_back();
+  // A closed connection frees its place.
+  bool admitted = false;
+  for (int attempt = 0; attempt < 200 && !admitted; ++attempt) {
+    try {
+      LiveClient again(desk.server.port());
+      admitted = true;
+    } catch (const boost::system::system_error&) {
+      phones.front()->send({{"type", "ping"}});  // a round trip: the server has moved on
+      phones.front()->receive();
+    }
+  }
+  CHECK(admitted);
+
+  const std::string token = desk.approve_and_sign_in(desk.register_delegate("Ana", "TL", "ana@tl.example"));
+  REQUIRE(desk.call("PATCH", "/api/v1/events/somri-21", {{"visibility", "delegates"}}, desk.admin).status == 200);
+  CHECK(phones.front()->subscribe({{"channel", "event:somri-21"}})["code"] == "not_found");
+  CHECK(phones.front()->subscribe({{"channel", "event:somri-21"}, {"token", token}})["type"] == "subscribed");
 }

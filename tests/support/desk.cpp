@@ -6,7 +6,7 @@ namespace plenary::test {
 
 using nlohmann::json;
 
-Desk::Desk() {
+Desk::Desk(TestServer::Tweak tweak) : server(std::move(tweak)) {
   const json event = {{"slug", "somri-21"},        {"title", {{"en", "SOMRI-21"}}}, {"time_zone", "Asia/Ho_Chi_Minh"},
                       {"first_day", "2024-11-19"}, {"last_day", "2024-11-22"},      {"languages", {"en", "vi", "ms"}},
                       {"default_language", "en"}};

@@ -16,12 +16,12 @@ namespace plenary::test {
 // and a registrar signed in. Thread-safety: call() may be used from several
 // threads at once (each call opens its own connection); the rest, one thread.
 struct Desk {
-  TestServer server;
+  TestServer server;  // first: the members below use it
   std::string admin = server.sign_in_new_host("secretariat@somri.example", auth::Role::admin);
   std::string registrar = server.sign_in_new_host("desk@somri.example", auth::Role::registrar);
   std::int64_t side_event = 0;
 
-  Desk();
+  explicit Desk(TestServer::Tweak tweak = {});
 
   HttpResult call(std::string_view method, const std::string& target, const nlohmann::json& body = nullptr,
                   const std::string& token = {}, HeaderList extra = {});
