@@ -214,6 +214,26 @@ Response sign_in_with_code(RequestContext& context) {
                                    {"registration_id", result.registration_id}});
 }
 
+// Saves `next` as the corrected form of `existing` (its id, status and
+// creation kept) and audits the change; an e-mail taken by another
+// registration is a 409.
+domain::Registration save_correction(db::Connection& connection, const RequestContext& context,
+                                     const domain::Event& event, const domain::Registration& existing,
+                                     domain::Registration next, const nlohmann::json& before) {
+  next.id = existing.id;
+  next.status = existing.status;
+  next.created_at = existing.created_at;
+  next.updated_at = domain::unix_now();
+  try {
+    store::update_registration(connection, next);
+  } catch (const db::ConstraintError& error) {
+    if (error.is_unique()) throw already_registered();
+    throw;
+  }
+  audit(connection, context, event, "registration.updated", "registration", next.id, before, registration_input(next));
+  return next;
+}
+
 // The delegate's own registration and its event, read in one transaction.
 struct Own {
   domain::Event event;
@@ -250,19 +270,7 @@ Response patch_me(RequestContext& context) {
       validation.add("category", "can only be changed by the registration desk");
     }
     validation.throw_if_invalid();
-    next.id = current.registration.id;
-    next.status = current.registration.status;
-    next.created_at = current.registration.created_at;
-    next.updated_at = domain::unix_now();
-    try {
-      store::update_registration(connection, next);
-    } catch (const db::ConstraintError& error) {
-      if (error.is_unique()) throw already_registered();
-      throw;
-    }
-    audit(connection, context, current.event, "registration.updated", "registration", next.id, before,
-          registration_input(next));
-    current.registration = next;
+    current.registration = save_correction(connection, context, current.event, current.registration, next, before);
     return current;
   });
   return http::json_response(200, render_registration(own.registration, own.event));
@@ -283,19 +291,7 @@ Response patch_registration(RequestContext& context) {
         domain::Registration next =
             read_registration(merge_patch(before, patch), current, RegistrationEditor::host, validation);
         validation.throw_if_invalid();
-        next.id = existing.id;
-        next.status = existing.status;
-        next.created_at = existing.created_at;
-        next.updated_at = domain::unix_now();
-        try {
-          store::update_registration(connection, next);
-        } catch (const db::ConstraintError& error) {
-          if (error.is_unique()) throw already_registered();
-          throw;
-        }
-        audit(connection, context, current, "registration.updated", "registration", next.id, before,
-              registration_input(next));
-        return std::pair{current, next};
+        return std::pair{current, save_correction(connection, context, current, existing, next, before)};
       });
   return http::json_response(200, render_registration(registration, event));
 }
