@@ -27,6 +27,10 @@ LiveSession::~LiveSession() {
 }
 
 void LiveSession::start(beast::http::request<beast::http::string_body> request, beast::flat_buffer buffer) {
+  // A client may send frames only after our 101 (RFC 6455 4.1), so nothing
+  // read past the upgrade request can be a frame: it is dropped, never
+  // mistaken for the start of the first message.
+  buffer.consume(buffer.size());
   buffer_ = std::move(buffer);
   // Pings when idle and a time-out for a peer that stops answering them:
   // a phone that went into a lift is reaped, not kept forever.
