@@ -79,14 +79,16 @@ struct Application::Parts {
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<http::StaticFiles> static_files;
   cache::AgendaCache agenda_cache;
-  live::Hub hub;
-  std::unique_ptr<live::Publisher> publisher;
-  std::unique_ptr<live::LiveService> live;
   Services services;
   std::unique_ptr<http::Pipeline> pipeline;
 
   asio::io_context io{static_cast<int>(config.io_threads == 0 ? cores() : config.io_threads)};
   std::unique_ptr<asio::thread_pool> workers;
+  // After `workers`, so destroyed before it: the publisher's fan-out strand
+  // belongs to the pool.
+  live::Hub hub;
+  std::unique_ptr<live::Publisher> publisher;
+  std::unique_ptr<live::LiveService> live;
   std::unique_ptr<net::HttpServer> server;
   std::unique_ptr<asio::signal_set> signals;
   std::unique_ptr<asio::steady_timer> grace_timer;
