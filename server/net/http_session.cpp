@@ -131,25 +131,36 @@ void HttpSession::on_header(beast::error_code error, std::size_t) {
     reading_ = false;
     return reject(http::payload_too_large(state_->limits.max_body_bytes));
   }
-  if (beast::iequals(request[bhttp::field::expect], "100-continue") && !writing_ && queue_.empty()) {
-    writing_ = true;
-    set_deadline(write_deadline_, state_->limits.request_timeout);
-    asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
-                      [self = shared_from_this()](beast::error_code write_error, std::size_t) {
-                        self->writing_ = false;
-                        self->write_deadline_ = Clock::time_point::max();
-                        if (write_error) return self->do_close(false);
-                        self->do_write();
-                      });
+  if (beast::iequals(request[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
+    // The 100 may only go out after the answers still owed to earlier
+    // requests (the last one's write may not have completed yet).
+    if (!writing_ && queue_.empty()) {
+      send_continue();
+    } else {
+      continue_pending_ = true;
+    }
   }
   if (parser_->is_done()) return on_read({}, 0);
   set_deadline(read_deadline_, state_->limits.request_timeout);
   bhttp::async_read(socket_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
+void HttpSession::send_continue() {
+  writing_ = true;
+  set_deadline(write_deadline_, state_->limits.request_timeout);
+  asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                    [self = shared_from_this()](beast::error_code write_error, std::size_t) {
+                      self->writing_ = false;
+                      self->write_deadline_ = Clock::time_point::max();
+                      if (write_error) return self->do_close(false);
+                      self->do_write();
+                    });
+}
+
 void HttpSession::on_read(beast::error_code error, std::size_t) {
   if (error) return on_read_error(error);
   reading_ = false;
+  continue_pending_ = false;  // the body came without it
   read_deadline_ = Clock::time_point::max();
   if (state_->live && websocket::is_upgrade(parser_->get()) && queue_.empty() && !writing_ &&
       path_of(parser_->get().target()) == kLivePath) {
@@ -386,6 +397,10 @@ void HttpSession::on_write(beast::error_code error, bool close) {
     return do_close(true);
   }
   if (stopping_ && queue_.empty() && !reading_) return do_close(false);
+  if (continue_pending_ && queue_.empty()) {
+    continue_pending_ = false;
+    return send_continue();
+  }
   // The keep-alive wait for the next request starts from this answer.
   if (reading_ && !waiting_on_us() && !(parser_ && parser_->got_some()) && buffer_.size() == 0) {
     set_deadline(read_deadline_, state_->limits.request_timeout);

@@ -52,6 +52,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(boost::beast::error_code error, std::size_t bytes);
   void on_read_error(boost::beast::error_code error);
   void upgrade();
+  // Writes "100 Continue" for a request that asked for it (Expect).
+  void send_continue();
   void dispatch(http::Request request, unsigned version);
   void fill(Pending& slot, http::Response&& response, unsigned version);
   static void serialize_head(Pending& slot);
@@ -94,7 +96,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::asio::steady_timer watchdog_;
   bool watchdog_armed_ = false;
   std::uint64_t watchdog_generation_ = 0;
-  bool timed_out_ = false;  // the watchdog closed the socket
+  bool timed_out_ = false;         // the watchdog closed the socket
+  bool continue_pending_ = false;  // a 100 Continue waits for earlier answers
   std::unique_ptr<char[]> linger_buffer_;
 };
 
