@@ -24,24 +24,25 @@ bool ServerState::add(const std::shared_ptr<HttpSession>& session) {
   return true;
 }
 
-bool ServerState::add_live(const std::shared_ptr<LiveSession>& session, const std::string& address) {
+bool ServerState::reserve_live(const std::string& address) {
   std::lock_guard lock(mutex_);
   if (stopping_) return false;
   std::size_t& open = live_per_address_[address];
-  if (open >= limits.live_max_per_address) {
-    if (open == 0) live_per_address_.erase(address);
-    return false;
-  }
+  if (open >= limits.live_max_per_address) return false;  // open > 0 here: the entry stays
   ++open;
-  live_sessions_.emplace(session.get(), session);
   return true;
+}
+
+void ServerState::add_live(const std::shared_ptr<LiveSession>& session) {
+  std::lock_guard lock(mutex_);
+  live_sessions_.emplace(session.get(), session);
 }
 
 void ServerState::remove_live(LiveSession* session, const std::string& address) {
   std::function<void()> drained;
   {
     std::lock_guard lock(mutex_);
-    if (live_sessions_.erase(session) == 0) return;  // never admitted
+    live_sessions_.erase(session);
     if (auto open = live_per_address_.find(address); open != live_per_address_.end() && --open->second == 0) {
       live_per_address_.erase(open);
     }

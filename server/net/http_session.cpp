@@ -190,22 +190,17 @@ void HttpSession::upgrade() {
   const std::string address =
       http::client_address(remote_, forwarded.empty() ? std::nullopt : std::optional<std::string_view>(forwarded),
                            state_->limits.trusted_proxies);
-  auto live = std::make_shared<LiveSession>(std::move(socket_), state_, address);
-  if (!state_->add_live(live, address)) {
-    // Refused before the handshake: a plain HTTP answer on the socket it now holds.
-    live->refuse(state_->pipeline.reject(partial_request(),
-                                         http::too_many_requests("Too many live connections from your address.", 10)));
-  } else {
-    live->start(parser_->release(), std::move(buffer_));
+  // Refused before the handshake: an HTTP answer, as any other refusal.
+  if (!state_->reserve_live(address)) {
+    return reject(http::too_many_requests("Too many live connections from your address.", 10));
   }
+  auto live = std::make_shared<LiveSession>(std::move(socket_), state_, address);
+  state_->add_live(live);
+  live->start(parser_->release(), std::move(buffer_));
   closed_ = true;
   read_closed_ = true;
   read_deadline_ = write_deadline_ = Clock::time_point::max();
-  if (watchdog_armed_) {
-    ++watchdog_generation_;
-    watchdog_armed_ = false;
-    watchdog_.cancel();
-  }
+  stop_watchdog();
 }
 
 void HttpSession::on_read_error(beast::error_code error) {
@@ -436,11 +431,14 @@ void HttpSession::close_socket() {
   beast::error_code ignored;
   socket_.close(ignored);
   read_deadline_ = write_deadline_ = Clock::time_point::max();
-  if (watchdog_armed_) {
-    ++watchdog_generation_;
-    watchdog_armed_ = false;
-    watchdog_.cancel();
-  }
+  stop_watchdog();
+}
+
+void HttpSession::stop_watchdog() {
+  if (!watchdog_armed_) return;
+  ++watchdog_generation_;  // its handler sees a stale generation
+  watchdog_armed_ = false;
+  watchdog_.cancel();
 }
 
 void HttpSession::set_deadline(Clock::time_point& deadline, Clock::duration timeout) {

@@ -71,6 +71,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Sets a deadline and makes sure the watchdog wakes up by then.
   void set_deadline(Clock::time_point& deadline, Clock::duration timeout);
   void arm_watchdog(Clock::time_point at);
+  // Releases the watchdog's hold on the session.
+  void stop_watchdog();
   void on_watchdog(boost::beast::error_code error, std::uint64_t generation);
   // Closes the socket (pending operations end with operation_aborted) and
   // releases the watchdog's hold on the session.

@@ -2,7 +2,6 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <nlohmann/json.hpp>
@@ -44,21 +43,6 @@ void LiveSession::start(beast::http::request<beast::http::string_body> request, 
   ws_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
     if (error) return self->finish();
     self->do_read();
-  });
-}
-
-void LiveSession::refuse(const http::Response& response) {
-  refusal_ = "HTTP/1.1 " + std::to_string(response.status) + " Too Many Requests\r\n";
-  for (const auto& [name, value] : response.headers.fields()) refusal_ += name + ": " + value + "\r\n";
-  refusal_ += "Content-Length: " + std::to_string(response.body_view().size()) + "\r\nConnection: close\r\n\r\n";
-  refusal_ += response.body_view();
-  auto& socket = beast::get_lowest_layer(ws_);
-  asio::async_write(socket, asio::buffer(refusal_), [self = shared_from_this()](beast::error_code, std::size_t) {
-    beast::error_code ignored;
-    beast::get_lowest_layer(self->ws_).shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    self->finished_ = true;
-    self->closing_ = true;
-    beast::get_lowest_layer(self->ws_).close(ignored);
   });
 }
 
@@ -222,9 +206,7 @@ void LiveSession::close_with(std::uint16_t code, std::string reason) {
   closing_ = true;
   // Drop what is queued, but not the message being written: the write uses it.
   queue_.resize(writing_ ? 1 : 0);
-  for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this);
-  channels_.clear();
-  early_.clear();
+  leave_channels();
   close_reason_.code = code;
   close_reason_.reason = reason;
   // One write at a time: the close frame follows the message in flight (a
@@ -237,13 +219,17 @@ void LiveSession::start_close() {
   ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->finish(); });
 }
 
+void LiveSession::leave_channels() {
+  for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this);
+  channels_.clear();
+  early_.clear();
+}
+
 void LiveSession::finish() {
   if (finished_) return;
   finished_ = true;
   closing_ = true;
-  for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this);
-  channels_.clear();
-  early_.clear();
+  leave_channels();
   queue_.resize(writing_ ? 1 : 0);  // a write in flight still uses its message
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).close(ignored);

@@ -13,7 +13,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
-#include "http/message.hpp"
 #include "live/hub.hpp"
 #include "live/live_service.hpp"
 
@@ -41,8 +40,6 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   // Completes the upgrade that `request` asked for, with the bytes already read after it.
   void start(boost::beast::http::request<boost::beast::http::string_body> request, boost::beast::flat_buffer buffer);
   void close_now();
-  // Answers the upgrade request with `response` (plain HTTP) and closes.
-  void refuse(const http::Response& response);
 
   void deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> text) override;
 
@@ -66,6 +63,8 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   void do_write();
   void close_with(std::uint16_t code, std::string reason);
   void start_close();
+  // Unsubscribes from every channel and forgets what was held for them.
+  void leave_channels();
   void finish();
 
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
@@ -80,7 +79,6 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;
-  std::string refusal_;  // the HTTP answer refuse() writes
   boost::beast::websocket::close_reason close_reason_;
 };
 

@@ -40,8 +40,11 @@ struct ServerState {
   // Drops a pending `on_drained`: the caller is past caring (forced stop).
   void forget_drain_callback();
 
-  // WebSockets: false when the server is stopping or `address` has too many.
-  bool add_live(const std::shared_ptr<LiveSession>& session, const std::string& address);
+  // WebSockets: a place for one more from `address` (false when the server
+  // is stopping or the address has too many), then the session that took it.
+  // remove_live() gives both back.
+  bool reserve_live(const std::string& address);
+  void add_live(const std::shared_ptr<LiveSession>& session);
   void remove_live(LiveSession* session, const std::string& address);
   std::vector<std::shared_ptr<LiveSession>> live_snapshot();
 
