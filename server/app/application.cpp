@@ -86,7 +86,7 @@ struct Application::Parts {
   std::unique_ptr<asio::thread_pool> workers;
   // After `workers`, so destroyed before it: the publisher's fan-out strand
   // belongs to the pool.
-  live::Hub hub;
+  live::Hub hub{io, config.io_threads == 0 ? cores() : config.io_threads};
   std::unique_ptr<live::Publisher> publisher;
   std::unique_ptr<live::LiveService> live;
   std::unique_ptr<net::HttpServer> server;

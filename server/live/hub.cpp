@@ -1,8 +1,34 @@
 #include "live/hub.hpp"
 
 #include <algorithm>
+#include <cstdint>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "live/frame.hpp"
 
 namespace plenary::live {
+
+// One message's frames, one per language, shared by every lane's deliveries.
+struct Hub::Frames {
+  std::map<std::string, std::shared_ptr<const std::string>> by_language;
+};
+
+struct Hub::Lanes {
+  std::vector<boost::asio::strand<boost::asio::io_context::executor_type>> strands;
+};
+
+Hub::Hub() = default;
+
+Hub::Hub(boost::asio::io_context& io, std::size_t lanes) : lanes_(std::make_unique<Lanes>()) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(lanes, 1); ++i) {
+    lanes_->strands.push_back(boost::asio::make_strand(io.get_executor()));
+  }
+}
+
+Hub::~Hub() = default;
 
 void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, Options options,
                     ChannelLanguages languages) {
@@ -42,13 +68,29 @@ void Hub::publish(const LiveMessage& message) {
       ++it;
     }
   }
-  // One buffer per language, shared by every recipient that asked for it.
-  std::map<std::string, std::shared_ptr<const std::string>> rendered;
+  // One frame per language, shared by every recipient that asked for it.
+  auto frames = std::make_shared<Frames>();
+  const std::size_t lane_count = lanes_ ? lanes_->strands.size() : 1;
+  std::vector<std::vector<Delivery>> by_lane(lane_count);
+  for (auto& lane : by_lane) lane.reserve(recipients.size() / lane_count + 1);
   for (auto& [subscriber, options] : recipients) {
-    auto& text = rendered[options.language];
-    if (!text) text = std::make_shared<const std::string>(render(message, options.language, languages));
-    subscriber->deliver(message.channel, message.seq, text);
+    auto& frame = frames->by_language[options.language];
+    if (!frame) frame = std::make_shared<const std::string>(text_frame(render(message, options.language, languages)));
+    // Heap addresses are aligned: mix them before taking the remainder.
+    const auto address = reinterpret_cast<std::uintptr_t>(subscriber.get());
+    const std::size_t lane = ((address * 0x9E3779B97F4A7C15ull) >> 32) % lane_count;
+    by_lane[lane].emplace_back(std::move(subscriber), &frame);
   }
+  if (!lanes_) return deliver_all(message.channel, message.seq, by_lane.front());
+  for (std::size_t lane = 0; lane < lane_count; ++lane) {
+    if (by_lane[lane].empty()) continue;
+    boost::asio::post(lanes_->strands[lane], [channel = message.channel, seq = message.seq, frames,
+                                     deliveries = std::move(by_lane[lane])] { deliver_all(channel, seq, deliveries); });
+  }
+}
+
+void Hub::deliver_all(const ChannelKey& channel, std::int64_t seq, const std::vector<Delivery>& deliveries) {
+  for (const auto& [subscriber, frame] : deliveries) subscriber->deliver(channel, seq, *frame);
 }
 
 std::size_t Hub::subscriptions() const {

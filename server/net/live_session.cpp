@@ -6,6 +6,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <nlohmann/json.hpp>
 
+#include "live/frame.hpp"
 #include "net/server_state.hpp"
 #include "ops/log.hpp"
 
@@ -18,6 +19,9 @@ namespace websocket = boost::beast::websocket;
 LiveSession::LiveSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state, std::string remote)
     : ws_(std::move(socket)), state_(std::move(state)), remote_(std::move(remote)) {
   ++state_->count;
+  // The listener gives each connection a strand of the io_context; knowing
+  // its type spares every delivery a type-erased executor.
+  if (const auto* strand = ws_.get_executor().target<Strand>()) strand_ = *strand;
 }
 
 LiveSession::~LiveSession() {
@@ -31,6 +35,7 @@ void LiveSession::start(beast::http::request<beast::http::string_body> request, 
   // mistaken for the start of the first message.
   buffer.consume(buffer.size());
   buffer_ = std::move(buffer);
+  ws_.next_layer().bind_owner(weak_from_this(), [this](beast::error_code) { finish(); });
   // Pings when idle and a time-out for a peer that stops answering them:
   // a phone that went into a lift is reaped, not kept forever.
   websocket::stream_base::timeout timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -135,13 +140,12 @@ void LiveSession::on_subscribed(const live::Subscription& subscription, const li
   }
   Channel& channel = channels_[subscription.key];
   channel.name = subscription.name;
-  channel.replaying = false;
   send_text(nlohmann::json{
       {"type", replay.refetch ? "refetch" : "subscribed"}, {"channel", subscription.name}, {"seq", replay.latest}}
                 .dump());
   std::int64_t last = replay.refetch ? replay.latest : 0;
   for (const auto& [seq, text] : replay.messages) {
-    send(text);
+    send_text(*text);
     last = std::max(last, seq);
   }
   channel.last_seq = std::max(last, replay.latest);
@@ -154,68 +158,50 @@ void LiveSession::on_subscribed(const live::Subscription& subscription, const li
   if (pending_subscriptions_ == 0) early_.clear();
 }
 
-void LiveSession::deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> text) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), channel, seq, text = std::move(text)]() mutable {
-    self->on_deliver(channel, seq, std::move(text));
-  });
+void LiveSession::deliver(const live::ChannelKey& channel, std::int64_t seq,
+                          const std::shared_ptr<const std::string>& frame) {
+  // The hub calls from an I/O thread: a free strand runs this at once.
+  auto handler = [self = shared_from_this(), channel, seq, frame]() mutable {
+    self->on_deliver(channel, seq, std::move(frame));
+  };
+  if (strand_) return asio::dispatch(*strand_, std::move(handler));
+  asio::dispatch(ws_.get_executor(), std::move(handler));
 }
 
-void LiveSession::on_deliver(const live::ChannelKey& key, std::int64_t seq, std::shared_ptr<const std::string> text) {
+void LiveSession::on_deliver(const live::ChannelKey& key, std::int64_t seq, std::shared_ptr<const std::string> frame) {
   if (closing_) return;
   const auto found = channels_.find(key);
   if (found == channels_.end()) {
-    if (pending_subscriptions_ > 0) early_[key].emplace_back(seq, std::move(text));
+    if (pending_subscriptions_ > 0) early_[key].emplace_back(seq, std::move(frame));
     return;
   }
   Channel& channel = found->second;
   if (seq <= channel.last_seq) return;  // replayed already
   channel.last_seq = seq;
-  send(std::move(text));
+  send(std::move(frame));
 }
 
-void LiveSession::send_text(std::string text) {
-  send(std::make_shared<const std::string>(std::move(text)));
+void LiveSession::send_text(std::string_view text) {
+  send(std::make_shared<const std::string>(live::text_frame(text)));
 }
 
-void LiveSession::send(std::shared_ptr<const std::string> text) {
+void LiveSession::send(std::shared_ptr<const std::string> frame) {
   if (closing_) return;
-  if (queue_.size() >= state_->limits.live_max_queued) {
+  if (ws_.next_layer().queued() >= state_->limits.live_max_queued) {
     return close_with(kCloseTooSlow, "too slow: resubscribe with the last seq you saw");
   }
-  queue_.push_back(std::move(text));
-  do_write();
-}
-
-void LiveSession::do_write() {
-  if (writing_ || queue_.empty()) return;
-  writing_ = true;
-  ws_.text(true);
-  const auto& text = *queue_.front();
-  ws_.async_write(asio::buffer(text.data(), text.size()),
-                  [self = shared_from_this()](beast::error_code error, std::size_t) {
-                    self->writing_ = false;
-                    if (error) return self->finish();
-                    if (self->closing_) return self->start_close();
-                    self->queue_.pop_front();
-                    self->do_write();
-                  });
+  ws_.next_layer().send_frame(std::move(frame));
 }
 
 void LiveSession::close_with(std::uint16_t code, std::string reason) {
   if (closing_) return;
   closing_ = true;
-  // Drop what is queued, but not the message being written: the write uses it.
-  queue_.resize(writing_ ? 1 : 0);
+  // What is queued is dropped, except a frame partly sent: the close frame
+  // follows it (a client that never reads again is reaped by the time-out).
+  ws_.next_layer().drop_unsent();
   leave_channels();
   close_reason_.code = code;
-  close_reason_.reason = reason;
-  // One write at a time: the close frame follows the message in flight (a
-  // client that never reads again is reaped by the idle time-out).
-  if (!writing_) start_close();
-}
-
-void LiveSession::start_close() {
-  queue_.clear();
+  close_reason_.reason = std::move(reason);
   ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) { self->finish(); });
 }
 
@@ -230,7 +216,6 @@ void LiveSession::finish() {
   finished_ = true;
   closing_ = true;
   leave_channels();
-  queue_.resize(writing_ ? 1 : 0);  // a write in flight still uses its message
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).close(ignored);
 }

@@ -1,13 +1,16 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -15,15 +18,18 @@
 
 #include "live/hub.hpp"
 #include "live/live_service.hpp"
+#include "net/live_socket.hpp"
 
 namespace plenary::net {
 
 struct ServerState;
 
 // One WebSocket connection to GET /api/v1/live (see server/live/README.md).
-// Owns the socket, its read buffer and the bounded queue of messages not yet
-// written. Runs on the connection's strand: every member is touched only
-// there; deliver() (called by the hub from any thread) only posts to it.
+// Owns the WebSocket (over a LiveSocket, which holds the frames not yet
+// sent) and its read buffer. Runs on the connection's strand: every member is
+// touched only there; deliver() (called by the hub from any thread)
+// dispatches to it, which runs at once when called on an I/O thread and the
+// strand is free.
 // Subscriptions are resolved and replays read on the worker pool. A client
 // that lets more messages pile up than the limit is closed with code 4008
 // (limits.live_max_queued) and catches up when it resubscribes with the last
@@ -41,15 +47,13 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   void start(boost::beast::http::request<boost::beast::http::string_body> request, boost::beast::flat_buffer buffer);
   void close_now();
 
-  void deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> text) override;
+  void deliver(const live::ChannelKey& channel, std::int64_t seq,
+               const std::shared_ptr<const std::string>& frame) override;
 
  private:
   struct Channel {
     std::string name;
     std::int64_t last_seq = 0;
-    bool replaying = true;
-    // Live messages that arrived while the replay was read.
-    std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>> held;
   };
 
   void do_read();
@@ -57,26 +61,25 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   void handle(const std::string& text);
   void subscribe(live::SubscribeCommand command);
   void on_subscribed(const live::Subscription& subscription, const live::Replay& replay);
-  void on_deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> text);
-  void send(std::shared_ptr<const std::string> text);
-  void send_text(std::string text);
-  void do_write();
+  void on_deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> frame);
+  void send(std::shared_ptr<const std::string> frame);
+  void send_text(std::string_view text);
   void close_with(std::uint16_t code, std::string reason);
-  void start_close();
   // Unsubscribes from every channel and forgets what was held for them.
   void leave_channels();
   void finish();
 
-  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  boost::beast::websocket::stream<LiveSocket> ws_;
+  std::optional<Strand> strand_;  // the socket's executor, by its type
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerState> state_;
   std::string remote_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
   std::map<live::ChannelKey, Channel> channels_;
-  // Messages for channels whose subscription has not come back yet.
+  // Frames for channels whose subscription has not come back yet.
   std::map<live::ChannelKey, std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>>> early_;
   std::size_t pending_subscriptions_ = 0;
-  bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;
   boost::beast::websocket::close_reason close_reason_;
