@@ -11,7 +11,7 @@
 
 namespace plenary::live {
 
-// One message's frames, one per language, shared by every lane's deliveries.
+// One message's frames, one per language, for one lane's deliveries.
 struct Hub::Frames {
   std::map<std::string, std::shared_ptr<const std::string>> by_language;
 };
@@ -68,24 +68,34 @@ void Hub::publish(const LiveMessage& message) {
       ++it;
     }
   }
-  // One frame per language, shared by every recipient that asked for it.
-  auto frames = std::make_shared<Frames>();
+  // One frame per language, shared by every recipient that asked for it:
+  // rendered once, and copied once per lane, so that the two I/O threads
+  // never count references on the same buffer.
+  std::map<std::string, std::string> rendered;
   const std::size_t lane_count = lanes_ ? lanes_->strands.size() : 1;
+  std::vector<std::shared_ptr<Frames>> lane_frames(lane_count);
   std::vector<std::vector<Delivery>> by_lane(lane_count);
   for (auto& lane : by_lane) lane.reserve(recipients.size() / lane_count + 1);
   for (auto& [subscriber, options] : recipients) {
-    auto& frame = frames->by_language[options.language];
-    if (!frame) frame = std::make_shared<const std::string>(text_frame(render(message, options.language, languages)));
     // Heap addresses are aligned: mix them before taking the remainder.
     const auto address = reinterpret_cast<std::uintptr_t>(subscriber.get());
     const std::size_t lane = ((address * 0x9E3779B97F4A7C15ull) >> 32) % lane_count;
+    auto& frames = lane_frames[lane];
+    if (!frames) frames = std::make_shared<Frames>();
+    auto& frame = frames->by_language[options.language];
+    if (!frame) {
+      auto& text = rendered[options.language];
+      if (text.empty()) text = text_frame(render(message, options.language, languages));
+      frame = std::make_shared<const std::string>(text);
+    }
     by_lane[lane].emplace_back(std::move(subscriber), &frame);
   }
   if (!lanes_) return deliver_all(message.channel, message.seq, by_lane.front());
   for (std::size_t lane = 0; lane < lane_count; ++lane) {
     if (by_lane[lane].empty()) continue;
-    boost::asio::post(lanes_->strands[lane], [channel = message.channel, seq = message.seq, frames,
-                                     deliveries = std::move(by_lane[lane])] { deliver_all(channel, seq, deliveries); });
+    boost::asio::post(lanes_->strands[lane],
+                      [channel = message.channel, seq = message.seq, frames = std::move(lane_frames[lane]),
+                       deliveries = std::move(by_lane[lane])] { deliver_all(channel, seq, deliveries); });
   }
 }
 

@@ -37,12 +37,18 @@ nlohmann::json localize(const nlohmann::json& value, const std::string& language
 }
 
 std::string render(const LiveMessage& message, const std::string& language, const ChannelLanguages& languages) {
-  nlohmann::json out = {{"type", message.type},
-                        {"channel", message.channel_name},
-                        {"seq", message.seq},
-                        {"at", message.at},
-                        {"data", language == "*" ? message.data : localize(message.data, language, languages)}};
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const auto dump = [](const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  // The envelope first, in this order (a JSON object would sort its keys):
+  // a client can read type and seq without going through data.
+  std::string out = "{\"type\":" + dump(message.type);
+  out += ",\"channel\":" + dump(message.channel_name);
+  out += ",\"seq\":" + std::to_string(message.seq);
+  out += ",\"at\":" + dump(message.at);
+  out += ",\"data\":" + dump(language == "*" ? message.data : localize(message.data, language, languages));
+  out += '}';
+  return out;
 }
 
 }  // namespace plenary::live
