@@ -1,41 +1,29 @@
 #include "live/hub.hpp"
 
 #include <algorithm>
-#include <cstdint>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "live/frame.hpp"
+#include "live/lanes.hpp"
 
 namespace plenary::live {
 
 // One message's frames, one per language, for one lane's deliveries.
 struct Hub::Frames {
-  std::map<std::string, std::shared_ptr<const std::string>> by_language;
+  std::vector<std::shared_ptr<const std::string>> by_language;  // as in publish()'s `wanted`
 };
 
-struct Hub::Lanes {
-  std::vector<boost::asio::strand<boost::asio::io_context::executor_type>> strands;
-};
-
-Hub::Hub() = default;
-
-Hub::Hub(boost::asio::io_context& io, std::size_t lanes) : lanes_(std::make_unique<Lanes>()) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(lanes, 1); ++i) {
-    lanes_->strands.push_back(boost::asio::make_strand(io.get_executor()));
-  }
-}
+Hub::Hub(boost::asio::io_context& io, std::size_t io_threads) : lanes_(std::make_unique<Lanes>(io, io_threads)) {}
 
 Hub::~Hub() = default;
 
-void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, Options options,
-                    ChannelLanguages languages) {
+void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, std::size_t lane,
+                    Options options, ChannelLanguages languages) {
   std::lock_guard lock(mutex_);
   Channel& target = channels_[channel];
   target.languages = std::move(languages);
-  target.entries[subscriber.get()] = Entry{subscriber, subscriber.get(), std::move(options)};
+  target.entries[subscriber.get()] = Entry{subscriber, subscriber.get(), lane % lanes_->count(), std::move(options)};
 }
 
 void Hub::unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber) {
@@ -47,7 +35,10 @@ void Hub::unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscribe
 }
 
 void Hub::publish(const LiveMessage& message) {
-  std::vector<std::pair<std::shared_ptr<LiveSubscriber>, Options>> recipients;
+  const std::size_t lane_count = lanes_->count();
+  // Per lane: who gets the message, and in which of `wanted`.
+  std::vector<std::vector<std::pair<std::shared_ptr<LiveSubscriber>, std::size_t>>> recipients(lane_count);
+  std::vector<std::string> wanted;  // the languages asked for, each once
   ChannelLanguages languages;
   {
     std::lock_guard lock(mutex_);
@@ -55,7 +46,7 @@ void Hub::publish(const LiveMessage& message) {
     if (found == channels_.end()) return;
     languages = found->second.languages;
     auto& entries = found->second.entries;
-    recipients.reserve(entries.size());
+    for (auto& lane : recipients) lane.reserve(entries.size() / lane_count + 1);
     for (auto it = entries.begin(); it != entries.end();) {
       auto subscriber = it->second.subscriber.lock();
       if (!subscriber) {  // its connection is gone
@@ -63,39 +54,33 @@ void Hub::publish(const LiveMessage& message) {
         continue;
       }
       if (!message.delegates_only || it->second.options.delegates) {
-        recipients.emplace_back(std::move(subscriber), it->second.options);
+        const std::string& language = it->second.options.language;
+        const auto known = std::find(wanted.begin(), wanted.end(), language);
+        const auto index = static_cast<std::size_t>(known - wanted.begin());
+        if (known == wanted.end()) wanted.push_back(language);
+        recipients[it->second.lane].emplace_back(std::move(subscriber), index);
       }
       ++it;
     }
   }
-  // One frame per language, shared by every recipient that asked for it:
-  // rendered once, and copied once per lane, so that the two I/O threads
-  // never count references on the same buffer.
-  std::map<std::string, std::string> rendered;
-  const std::size_t lane_count = lanes_ ? lanes_->strands.size() : 1;
-  std::vector<std::shared_ptr<Frames>> lane_frames(lane_count);
-  std::vector<std::vector<Delivery>> by_lane(lane_count);
-  for (auto& lane : by_lane) lane.reserve(recipients.size() / lane_count + 1);
-  for (auto& [subscriber, options] : recipients) {
-    // Heap addresses are aligned: mix them before taking the remainder.
-    const auto address = reinterpret_cast<std::uintptr_t>(subscriber.get());
-    const std::size_t lane = ((address * 0x9E3779B97F4A7C15ull) >> 32) % lane_count;
-    auto& frames = lane_frames[lane];
-    if (!frames) frames = std::make_shared<Frames>();
-    auto& frame = frames->by_language[options.language];
-    if (!frame) {
-      auto& text = rendered[options.language];
-      if (text.empty()) text = text_frame(render(message, options.language, languages));
-      frame = std::make_shared<const std::string>(text);
-    }
-    by_lane[lane].emplace_back(std::move(subscriber), &frame);
-  }
-  if (!lanes_) return deliver_all(message.channel, message.seq, by_lane.front());
+  // One frame per language, rendered once, and copied once per lane, so that
+  // the I/O threads never count references on the same buffer.
+  std::vector<std::string> rendered;
+  rendered.reserve(wanted.size());
+  for (const auto& language : wanted) rendered.push_back(text_frame(render(message, language, languages)));
   for (std::size_t lane = 0; lane < lane_count; ++lane) {
-    if (by_lane[lane].empty()) continue;
-    boost::asio::post(lanes_->strands[lane],
-                      [channel = message.channel, seq = message.seq, frames = std::move(lane_frames[lane]),
-                       deliveries = std::move(by_lane[lane])] { deliver_all(channel, seq, deliveries); });
+    if (recipients[lane].empty()) continue;
+    auto frames = std::make_shared<Frames>();
+    for (const auto& text : rendered) frames->by_language.push_back(std::make_shared<const std::string>(text));
+    std::vector<Delivery> deliveries;
+    deliveries.reserve(recipients[lane].size());
+    for (auto& [subscriber, language] : recipients[lane]) {
+      deliveries.emplace_back(std::move(subscriber), &frames->by_language[language]);
+    }
+    boost::asio::post(lanes_->strand(lane), [channel = message.channel, seq = message.seq, frames = std::move(frames),
+                                             deliveries = std::move(deliveries)] {
+      deliver_all(channel, seq, deliveries);
+    });
   }
 }
 

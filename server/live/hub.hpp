@@ -16,10 +16,12 @@ class io_context;
 
 namespace plenary::live {
 
-// What a live connection offers the hub. deliver() is called on one of the
-// hub's lanes (an I/O thread) with a whole WebSocket frame shared by every
-// recipient; it hands the frame to the connection's own strand and never
-// blocks. A subscriber is always called from the same lane, in seq order.
+class Lanes;
+
+// What a live connection offers the hub. deliver() is called on the lane
+// the subscriber said it lives on (so on its own strand), in seq order,
+// with a whole WebSocket frame shared by the lane's recipients; it never
+// blocks.
 class LiveSubscriber {
  public:
   virtual ~LiveSubscriber() = default;
@@ -32,26 +34,26 @@ class LiveSubscriber {
 // meets them. publish() serialises a message once per language asked for,
 // frames it once, and hands the same buffer to every subscriber of that
 // language, after copying the list under the lock: no lock is held while
-// delivering. The deliveries run in lanes, strands of the I/O threads' own
-// executor (one per I/O thread), so every I/O thread sends at the same time
-// and each connection's strand is usually entered at once, not queued; a
-// subscriber stays in one lane, so its messages keep their order.
+// delivering. The deliveries run on the lanes (see Lanes): one task per lane
+// on that lane's strand, so every I/O thread sends at the same time and
+// each connection is written to directly, on its own strand.
 // Thread-safety: every member function may be called from any thread.
 class Hub {
  public:
-  // Delivers on the thread that publishes (for tests without I/O threads).
-  Hub();
-  // Delivers in `lanes` strands of `io` (at least one).
-  Hub(boost::asio::io_context& io, std::size_t lanes);
+  // One lane per I/O thread of `io`.
+  Hub(boost::asio::io_context& io, std::size_t io_threads);
   ~Hub();
+
+  Lanes& lanes() { return *lanes_; }
 
   struct Options {
     std::string language = "*";
     bool delegates = false;  // may receive delegates-only messages
   };
 
-  void subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, Options options,
-                 ChannelLanguages languages);
+  // `lane`: the lane the subscriber lives on.
+  void subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, std::size_t lane,
+                 Options options, ChannelLanguages languages);
   void unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber);
   void publish(const LiveMessage& message);
   std::size_t subscriptions() const;
@@ -60,6 +62,7 @@ class Hub {
   struct Entry {
     std::weak_ptr<LiveSubscriber> subscriber;
     const LiveSubscriber* identity = nullptr;
+    std::size_t lane = 0;
     Options options;
   };
   struct Channel {
@@ -72,7 +75,6 @@ class Hub {
   struct Frames;
   static void deliver_all(const ChannelKey& channel, std::int64_t seq, const std::vector<Delivery>& deliveries);
 
-  struct Lanes;
   std::unique_ptr<Lanes> lanes_;
   mutable std::mutex mutex_;
   std::map<ChannelKey, Channel> channels_;

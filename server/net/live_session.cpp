@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "live/frame.hpp"
+#include "live/lanes.hpp"
 #include "net/server_state.hpp"
 #include "ops/log.hpp"
 
@@ -16,12 +17,27 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
+namespace {
+
+// `socket`, moved onto `executor`: the connection leaves the strand the
+// listener gave it for its lane's.
+asio::ip::tcp::socket moved_to(asio::ip::tcp::socket&& socket, const live::Lanes::Strand& executor) {
+  beast::error_code error;
+  const auto protocol = socket.local_endpoint(error).protocol();
+  if (error) return std::move(socket);  // already failed: let the handshake say so
+  const auto handle = socket.release(error);
+  if (error) return std::move(socket);
+  return asio::ip::tcp::socket(executor, protocol, handle);
+}
+
+}  // namespace
+
 LiveSession::LiveSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state, std::string remote)
-    : ws_(std::move(socket)), state_(std::move(state)), remote_(std::move(remote)) {
+    : lane_(state->live->hub().lanes().next()),
+      ws_(moved_to(std::move(socket), state->live->hub().lanes().strand(lane_))),
+      state_(std::move(state)),
+      remote_(std::move(remote)) {
   ++state_->count;
-  // The listener gives each connection a strand of the io_context; knowing
-  // its type spares every delivery a type-erased executor.
-  if (const auto* strand = ws_.get_executor().target<Strand>()) strand_ = *strand;
 }
 
 LiveSession::~LiveSession() {
@@ -111,7 +127,7 @@ void LiveSession::subscribe(live::SubscribeCommand command) {
       live::Subscription subscription = service.resolve(command);
       // Subscribed before the history is read: a message committed in between
       // is both held live and replayed, and the seq check drops the second.
-      service.hub().subscribe(subscription.key, self, subscription.options, subscription.languages);
+      service.hub().subscribe(subscription.key, self, self->lane_, subscription.options, subscription.languages);
       live::Replay replay = service.replay(subscription, command.since);
       asio::post(self->ws_.get_executor(), [self, subscription = std::move(subscription), replay = std::move(replay)] {
         self->on_subscribed(subscription, replay);
@@ -160,12 +176,8 @@ void LiveSession::on_subscribed(const live::Subscription& subscription, const li
 
 void LiveSession::deliver(const live::ChannelKey& channel, std::int64_t seq,
                           const std::shared_ptr<const std::string>& frame) {
-  // The hub calls from an I/O thread: a free strand runs this at once.
-  auto handler = [self = shared_from_this(), channel, seq, frame]() mutable {
-    self->on_deliver(channel, seq, std::move(frame));
-  };
-  if (strand_) return asio::dispatch(*strand_, std::move(handler));
-  asio::dispatch(ws_.get_executor(), std::move(handler));
+  // The hub calls on this connection's lane: its own strand.
+  on_deliver(channel, seq, frame);
 }
 
 void LiveSession::on_deliver(const live::ChannelKey& key, std::int64_t seq, std::shared_ptr<const std::string> frame) {

@@ -3,14 +3,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -26,10 +23,9 @@ struct ServerState;
 
 // One WebSocket connection to GET /api/v1/live (see server/live/README.md).
 // Owns the WebSocket (over a LiveSocket, which holds the frames not yet
-// sent) and its read buffer. Runs on the connection's strand: every member is
-// touched only there; deliver() (called by the hub from any thread)
-// dispatches to it, which runs at once when called on an I/O thread and the
-// strand is free.
+// sent) and its read buffer. Runs on its lane's strand (live/lanes.hpp),
+// which it shares with the other connections of that lane: every member is
+// touched only there, and the hub calls deliver() there too.
 // Subscriptions are resolved and replays read on the worker pool. A client
 // that lets more messages pile up than the limit is closed with code 4008
 // (limits.live_max_queued) and catches up when it resubscribes with the last
@@ -69,10 +65,8 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   void leave_channels();
   void finish();
 
-  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-
+  std::size_t lane_;  // the hub's lane this connection lives on: its socket's executor
   boost::beast::websocket::stream<LiveSocket> ws_;
-  std::optional<Strand> strand_;  // the socket's executor, by its type
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerState> state_;
   std::string remote_;
