@@ -14,7 +14,8 @@ struct Hub::Frames {
   std::vector<std::shared_ptr<const std::string>> by_language;  // as in publish()'s `wanted`
 };
 
-Hub::Hub(boost::asio::io_context& io, std::size_t io_threads) : lanes_(std::make_unique<Lanes>(io, io_threads)) {}
+Hub::Hub(boost::asio::io_context& io, std::size_t io_threads)
+    : lanes_(std::make_unique<Lanes>(io, io_threads)), queues_(lanes_->count()) {}
 
 Hub::~Hub() = default;
 
@@ -77,15 +78,34 @@ void Hub::publish(const LiveMessage& message) {
     for (auto& [subscriber, language] : recipients[lane]) {
       deliveries.emplace_back(std::move(subscriber), &frames->by_language[language]);
     }
-    boost::asio::post(lanes_->strand(lane), [channel = message.channel, seq = message.seq, frames = std::move(frames),
-                                             deliveries = std::move(deliveries)] {
-      deliver_all(channel, seq, deliveries);
+    boost::asio::post(lanes_->strand(lane), [this, lane, batch = Batch{message.channel, message.seq, std::move(frames),
+                                                                        std::move(deliveries)}]() mutable {
+      LaneQueue& queue = queues_[lane];
+      queue.batches.push_back(std::move(batch));
+      if (!queue.draining) drain(lane);
     });
   }
 }
 
-void Hub::deliver_all(const ChannelKey& channel, std::int64_t seq, const std::vector<Delivery>& deliveries) {
-  for (const auto& [subscriber, frame] : deliveries) subscriber->deliver(channel, seq, *frame);
+void Hub::drain(std::size_t lane) {
+  LaneQueue& queue = queues_[lane];
+  queue.draining = true;
+  std::size_t budget = kDeliveriesPerTurn;
+  while (!queue.batches.empty() && budget > 0) {
+    Batch& batch = queue.batches.front();
+    for (; batch.next < batch.deliveries.size() && budget > 0; ++batch.next, --budget) {
+      auto& [subscriber, frame] = batch.deliveries[batch.next];
+      subscriber->deliver(batch.channel, batch.seq, *frame);
+      subscriber.reset();  // a connection closed meanwhile is freed now, not with the batch
+    }
+    if (batch.next == batch.deliveries.size()) queue.batches.pop_front();
+  }
+  if (queue.batches.empty()) {
+    queue.draining = false;
+    return;
+  }
+  // The lane's connections (their reads and answers) get their turn between.
+  boost::asio::post(lanes_->strand(lane), [this, lane] { drain(lane); });
 }
 
 std::size_t Hub::subscriptions() const {

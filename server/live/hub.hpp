@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,9 +36,10 @@ class LiveSubscriber {
 // meets them. publish() serialises a message once per language asked for,
 // frames it once, and hands the same buffer to every subscriber of that
 // language, after copying the list under the lock: no lock is held while
-// delivering. The deliveries run on the lanes (see Lanes): one task per lane
-// on that lane's strand, so every I/O thread sends at the same time and
-// each connection is written to directly, on its own strand.
+// delivering. The deliveries run on the lanes (see Lanes): a queue per lane,
+// drained on that lane's strand in turns of kDeliveriesPerTurn, so every
+// I/O thread sends at the same time, each connection is written to
+// directly on its own strand, and messages keep their order.
 // Thread-safety: every member function may be called from any thread.
 class Hub {
  public:
@@ -73,9 +76,28 @@ class Hub {
 
   using Delivery = std::pair<std::shared_ptr<LiveSubscriber>, const std::shared_ptr<const std::string>*>;
   struct Frames;
-  static void deliver_all(const ChannelKey& channel, std::int64_t seq, const std::vector<Delivery>& deliveries);
+  // One message for one lane's subscribers, delivered in turns.
+  struct Batch {
+    ChannelKey channel;
+    std::int64_t seq = 0;
+    std::shared_ptr<Frames> frames;
+    std::vector<Delivery> deliveries;
+    std::size_t next = 0;
+  };
+  // A lane's messages in publishing order; touched only on its strand.
+  struct LaneQueue {
+    std::deque<Batch> batches;
+    bool draining = false;
+  };
+  // Deliveries in one turn on a lane (a few ms) before the lane's other work
+  // gets in: a fan-out to thousands does not hold up the I/O threads.
+  static constexpr std::size_t kDeliveriesPerTurn = 256;
+
+  // Delivers the lane's queued messages, a turn at a time. On the lane.
+  void drain(std::size_t lane);
 
   std::unique_ptr<Lanes> lanes_;
+  std::vector<LaneQueue> queues_;  // by lane
   mutable std::mutex mutex_;
   std::map<ChannelKey, Channel> channels_;
 };
