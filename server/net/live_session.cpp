@@ -20,14 +20,17 @@ namespace websocket = boost::beast::websocket;
 namespace {
 
 // `socket`, moved onto `executor`: the connection leaves the strand the
-// listener gave it for its lane's.
+// listener gave it for its lane's. A socket that cannot be moved (its peer
+// already gone) is closed: the handshake on the unopened one fails at once.
 asio::ip::tcp::socket moved_to(asio::ip::tcp::socket&& socket, const live::Lanes::Strand& executor) {
   beast::error_code error;
   const auto protocol = socket.local_endpoint(error).protocol();
-  if (error) return std::move(socket);  // already failed: let the handshake say so
-  const auto handle = socket.release(error);
-  if (error) return std::move(socket);
-  return asio::ip::tcp::socket(executor, protocol, handle);
+  if (!error) {
+    const auto handle = socket.release(error);
+    if (!error) return asio::ip::tcp::socket(executor, protocol, handle);
+  }
+  socket.close(error);
+  return asio::ip::tcp::socket(executor);
 }
 
 }  // namespace
