@@ -255,16 +255,24 @@ def run_round(args, name, port, pid, sources, warm_up, change, describe):
 
     r = analyse(sent, connections, receipts)
     last_client = []
+    lines = []
     for k, (t0, answered) in enumerate(sent):
         values = r["latencies"][k]
         if not values:
             print(f"  change {k + 1:2}: no message received by any client", flush=True)
             continue
         last_client.append(values[-1])
-        print(f"  change {k + 1:2}: seq {','.join(map(str, r['seqs'][k]))}, answered in {(answered - t0) / 1e6:5.1f} ms; "
-              f"to {r['delivered'][k]:,}/{r['live']:,} clients: first {values[0]:5.1f} ms, "
-              f"p50 {percentile(values, 0.5):5.1f} ms, p99 {percentile(values, 0.99):5.1f} ms, "
-              f"last {values[-1]:5.1f} ms", flush=True)
+        lines.append((values[-1], f"  change {k + 1:2}: seq {','.join(map(str, r['seqs'][k]))}, "
+                      f"answered in {(answered - t0) / 1e6:5.1f} ms; "
+                      f"to {r['delivered'][k]:,}/{r['live']:,} clients: first {values[0]:5.1f} ms, "
+                      f"p50 {percentile(values, 0.5):5.1f} ms, p99 {percentile(values, 0.99):5.1f} ms, "
+                      f"last {values[-1]:5.1f} ms"))
+    # Every change when they are few; else the five slowest, in order.
+    shown = lines if len(lines) <= 20 else sorted(sorted(lines, key=lambda line: -line[0])[:5], key=lambda line: line[1])
+    if len(lines) > 20:
+        print(f"  the five slowest of {len(lines)} changes:")
+    for _, line in shown:
+        print(line, flush=True)
     everything = sorted(v for values in r["latencies"] for v in values)
     last_sorted = sorted(last_client)
     nan = float("nan")
