@@ -1,0 +1,54 @@
+#include "streaming/gst_pipeline.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace plenary::streaming {
+
+ElementHandle make_element(const char* factory, const std::string& name) {
+  // Elements are born floating; sinking makes the reference ours, and a bin
+  // that adds it later takes a reference of its own.
+  ElementHandle element{ref_sink, gst_element_factory_make(factory, name.empty() ? nullptr : name.c_str())};
+  if (!element) throw std::runtime_error(std::string{"GStreamer element missing: "} + factory);
+  return element;
+}
+
+Pipeline::Pipeline(const std::string& name) : pipeline_{ref_sink, gst_pipeline_new(name.c_str())} {
+  if (!pipeline_) throw std::runtime_error("gst_pipeline_new failed");
+}
+
+Pipeline::Pipeline(ElementHandle pipeline) : pipeline_{std::move(pipeline)} {
+  if (!pipeline_ || !GST_IS_PIPELINE(pipeline_.get())) throw std::invalid_argument("not a GstPipeline");
+}
+
+Pipeline& Pipeline::operator=(Pipeline&& other) noexcept {
+  if (this != &other) {
+    reset();
+    pipeline_ = std::move(other.pipeline_);
+  }
+  return *this;
+}
+
+Pipeline::~Pipeline() { reset(); }
+
+BusHandle Pipeline::bus() const { return BusHandle{adopt, gst_element_get_bus(pipeline_.get())}; }
+
+void Pipeline::add(const ElementHandle& element) const {
+  if (!gst_bin_add(bin(), element.get())) throw std::runtime_error("gst_bin_add failed");
+}
+
+ElementHandle Pipeline::child(const char* name) const {
+  return ElementHandle{adopt, gst_bin_get_by_name(bin(), name)};
+}
+
+GstStateChangeReturn Pipeline::set_state(GstState state) const {
+  return gst_element_set_state(pipeline_.get(), state);
+}
+
+void Pipeline::reset() noexcept {
+  if (!pipeline_) return;
+  gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  pipeline_.reset();
+}
+
+}  // namespace plenary::streaming
