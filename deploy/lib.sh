@@ -13,11 +13,18 @@ PLENARY_BUILD_PACKAGES=(
   # PNG badges: Noto covers Latin (Vietnamese), Cyrillic, Thai, Lao, Khmer, Myanmar
   # (42 MB); Noto CJK covers Chinese, Japanese, Korean (91 MB).
   libqrencode-dev librsvg2-dev fontconfig fonts-noto-core fonts-noto-cjk
+  # The video relay: GStreamer 1.22 and its plugins (srtsrc, tsdemux, mpegtsmux,
+  # h264parse, splitmuxsink; AAC through libav); x264enc (ugly) and the clock
+  # overlay (x, via Pango) for the demo's synthetic venue encoder.
+  libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
 )
 # Added for the test suite.
 PLENARY_TEST_PACKAGES=(doctest-dev)
 # zbarimg: the badge tests decode the QR code in the PNG as the desk's scanner would.
 PLENARY_TEST_PACKAGES+=(zbar-tools)
+# The relay's tests decode segments (appsink) and read their tags (discoverer).
+PLENARY_TEST_PACKAGES+=(libgstreamer-plugins-base1.0-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
