@@ -84,8 +84,7 @@ struct Application::Parts {
 
   asio::io_context io{static_cast<int>(config.io_threads == 0 ? cores() : config.io_threads)};
   std::unique_ptr<asio::thread_pool> workers;
-  // After `workers`, so destroyed before it: the publisher's fan-out strand
-  // belongs to the pool.
+  // After `io`, so destroyed before it: the hub's lanes are strands of io.
   live::Hub hub{io, config.io_threads == 0 ? cores() : config.io_threads};
   std::unique_ptr<live::Publisher> publisher;
   std::unique_ptr<live::LiveService> live;
@@ -108,6 +107,8 @@ Application::~Application() {
   if (parts_->started && !parts_->finished) {
     parts_->io.stop();
     if (parts_->workers) parts_->workers->join();
+    // The writer's last commits publish to the hub, which goes before the database.
+    if (parts_->database) parts_->database->close();
   }
 }
 
@@ -156,7 +157,7 @@ void Application::start() {
     ops::logger().warn("static files disabled", {{"reason", error.what()}});
   }
   p.workers = std::make_unique<asio::thread_pool>(workers);
-  p.publisher = std::make_unique<live::Publisher>(*p.database, p.hub, asio::make_strand(p.workers->get_executor()));
+  p.publisher = std::make_unique<live::Publisher>(*p.database, p.hub);
   p.live = std::make_unique<live::LiveService>(*p.database, *p.auth, p.hub);
   p.services = Services{&p.config,       p.database.get(), p.auth.get(),     &p.metrics, p.static_files.get(),
                         &p.agenda_cache, &p.hub,           p.publisher.get()};

@@ -11,43 +11,59 @@ namespace plenary::live {
 
 // One message's frames, one per language, for one lane's deliveries.
 struct Hub::Frames {
-  std::vector<std::shared_ptr<const std::string>> by_language;  // as in publish()'s `wanted`
+  std::vector<std::shared_ptr<const std::string>> by_language;  // as in prepare()'s `wanted`
 };
 
 Hub::Hub(boost::asio::io_context& io, std::size_t io_threads)
-    : lanes_(std::make_unique<Lanes>(io, io_threads)), queues_(lanes_->count()) {}
+    : lanes_(std::make_unique<Lanes>(io, io_threads)), queues_(lanes_->count()) {
+  for (std::size_t lane = 0; lane < lanes_->count(); ++lane) shards_.push_back(std::make_unique<Shard>());
+}
 
 Hub::~Hub() = default;
 
 void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, std::size_t lane,
                     Options options, ChannelLanguages languages) {
-  std::lock_guard lock(mutex_);
-  Channel& target = channels_[channel];
+  Shard& shard = *shards_[lane % shards_.size()];
+  std::lock_guard lock(shard.mutex);
+  Channel& target = shard.channels[channel];
   target.languages = std::move(languages);
-  target.entries[subscriber.get()] = Entry{subscriber, subscriber.get(), lane % lanes_->count(), std::move(options)};
+  target.entries[subscriber.get()] = Entry{subscriber, std::move(options)};
 }
 
-void Hub::unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber) {
-  std::lock_guard lock(mutex_);
-  const auto found = channels_.find(channel);
-  if (found == channels_.end()) return;
+void Hub::unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber, std::size_t lane) {
+  Shard& shard = *shards_[lane % shards_.size()];
+  std::lock_guard lock(shard.mutex);
+  const auto found = shard.channels.find(channel);
+  if (found == shard.channels.end()) return;
   found->second.entries.erase(subscriber);
-  if (found->second.entries.empty()) channels_.erase(found);
+  if (found->second.entries.empty()) shard.channels.erase(found);
 }
 
-void Hub::publish(const LiveMessage& message) {
-  const std::size_t lane_count = lanes_->count();
-  // Per lane: who gets the message, and in which of `wanted`.
-  std::vector<std::vector<std::pair<std::shared_ptr<LiveSubscriber>, std::size_t>>> recipients(lane_count);
+void Hub::publish(std::shared_ptr<const LiveMessage> message) {
+  for (std::size_t lane = 0; lane < lanes_->count(); ++lane) {
+    boost::asio::post(lanes_->strand(lane), [this, lane, message] {
+      std::optional<Batch> batch = prepare(lane, *message);
+      if (!batch) return;
+      LaneQueue& queue = queues_[lane];
+      queue.batches.push_back(std::move(*batch));
+      if (!queue.draining) drain(lane);
+    });
+  }
+}
+
+std::optional<Hub::Batch> Hub::prepare(std::size_t lane, const LiveMessage& message) {
+  // Who gets the message, and in which of `wanted`; copied under the lock.
+  std::vector<std::pair<std::shared_ptr<LiveSubscriber>, std::size_t>> recipients;
   std::vector<std::string> wanted;  // the languages asked for, each once
   ChannelLanguages languages;
   {
-    std::lock_guard lock(mutex_);
-    const auto found = channels_.find(message.channel);
-    if (found == channels_.end()) return;
+    Shard& shard = *shards_[lane];
+    std::lock_guard lock(shard.mutex);
+    const auto found = shard.channels.find(message.channel);
+    if (found == shard.channels.end()) return std::nullopt;
     languages = found->second.languages;
     auto& entries = found->second.entries;
-    for (auto& lane : recipients) lane.reserve(entries.size() / lane_count + 1);
+    recipients.reserve(entries.size());
     for (auto it = entries.begin(); it != entries.end();) {
       auto subscriber = it->second.subscriber.lock();
       if (!subscriber) {  // its connection is gone
@@ -59,32 +75,23 @@ void Hub::publish(const LiveMessage& message) {
         const auto known = std::find(wanted.begin(), wanted.end(), language);
         const auto index = static_cast<std::size_t>(known - wanted.begin());
         if (known == wanted.end()) wanted.push_back(language);
-        recipients[it->second.lane].emplace_back(std::move(subscriber), index);
+        recipients.emplace_back(std::move(subscriber), index);
       }
       ++it;
     }
   }
-  // One frame per language, rendered once, and copied once per lane, so that
-  // the I/O threads never count references on the same buffer.
-  std::vector<std::string> rendered;
-  rendered.reserve(wanted.size());
-  for (const auto& language : wanted) rendered.push_back(text_frame(render(message, language, languages)));
-  for (std::size_t lane = 0; lane < lane_count; ++lane) {
-    if (recipients[lane].empty()) continue;
-    auto frames = std::make_shared<Frames>();
-    for (const auto& text : rendered) frames->by_language.push_back(std::make_shared<const std::string>(text));
-    std::vector<Delivery> deliveries;
-    deliveries.reserve(recipients[lane].size());
-    for (auto& [subscriber, language] : recipients[lane]) {
-      deliveries.emplace_back(std::move(subscriber), &frames->by_language[language]);
-    }
-    boost::asio::post(lanes_->strand(lane), [this, lane, batch = Batch{message.channel, message.seq, std::move(frames),
-                                                                        std::move(deliveries)}]() mutable {
-      LaneQueue& queue = queues_[lane];
-      queue.batches.push_back(std::move(batch));
-      if (!queue.draining) drain(lane);
-    });
+  if (recipients.empty()) return std::nullopt;
+  // One frame per language, shared by this lane's recipients of it.
+  auto frames = std::make_shared<Frames>();
+  for (const auto& language : wanted) {
+    frames->by_language.push_back(std::make_shared<const std::string>(text_frame(render(message, language, languages))));
   }
+  Batch batch{message.channel, message.seq, frames, {}};
+  batch.deliveries.reserve(recipients.size());
+  for (auto& [subscriber, language] : recipients) {
+    batch.deliveries.emplace_back(std::move(subscriber), &frames->by_language[language]);
+  }
+  return batch;
 }
 
 void Hub::drain(std::size_t lane) {
@@ -109,9 +116,11 @@ void Hub::drain(std::size_t lane) {
 }
 
 std::size_t Hub::subscriptions() const {
-  std::lock_guard lock(mutex_);
   std::size_t count = 0;
-  for (const auto& [key, channel] : channels_) count += channel.entries.size();
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    for (const auto& [key, channel] : shard->channels) count += channel.entries.size();
+  }
   return count;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -31,15 +32,15 @@ class LiveSubscriber {
                        const std::shared_ptr<const std::string>& frame) = 0;
 };
 
-// The subscriptions of every live connection, by channel. Owns no
+// The subscriptions of every live connection, by lane and channel. Owns no
 // connection: it holds weak references and forgets the dead ones as it
-// meets them. publish() serialises a message once per language asked for,
-// frames it once, and hands the same buffer to every subscriber of that
-// language, after copying the list under the lock: no lock is held while
-// delivering. The deliveries run on the lanes (see Lanes): a queue per lane,
-// drained on that lane's strand in turns of kDeliveriesPerTurn, so every
-// I/O thread sends at the same time, each connection is written to
-// directly on its own strand, and messages keep their order.
+// meets them. publish() hands a message to every lane (see Lanes); on its
+// own strand, each lane copies its subscribers of the channel under its own
+// lock, serialises the message once per language asked for, frames it once,
+// and writes the same buffer to each subscriber of that language, with no
+// lock held, in turns of kDeliveriesPerTurn. The lanes do all this at the
+// same time, one per I/O thread; each lane keeps its messages in publishing
+// order, so every subscriber gets them in seq order.
 // Thread-safety: every member function may be called from any thread.
 class Hub {
  public:
@@ -54,24 +55,28 @@ class Hub {
     bool delegates = false;  // may receive delegates-only messages
   };
 
-  // `lane`: the lane the subscriber lives on.
+  // `lane`: the lane the subscriber lives on (the same for unsubscribe).
   void subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, std::size_t lane,
                  Options options, ChannelLanguages languages);
-  void unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber);
-  void publish(const LiveMessage& message);
+  void unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber, std::size_t lane);
+  // Call in the order the messages are to arrive (one thread at a time).
+  void publish(std::shared_ptr<const LiveMessage> message);
   std::size_t subscriptions() const;
 
  private:
   struct Entry {
     std::weak_ptr<LiveSubscriber> subscriber;
-    const LiveSubscriber* identity = nullptr;
-    std::size_t lane = 0;
     Options options;
   };
   struct Channel {
     ChannelLanguages languages;
     // By identity: a connection arriving or leaving costs O(1), not a scan.
     std::unordered_map<const LiveSubscriber*, Entry> entries;
+  };
+  // One lane's subscriptions.
+  struct Shard {
+    mutable std::mutex mutex;
+    std::map<ChannelKey, Channel> channels;
   };
 
   using Delivery = std::pair<std::shared_ptr<LiveSubscriber>, const std::shared_ptr<const std::string>*>;
@@ -93,13 +98,14 @@ class Hub {
   // gets in: a fan-out to thousands does not hold up the I/O threads.
   static constexpr std::size_t kDeliveriesPerTurn = 256;
 
+  // The lane's subscribers of the message's channel, and their frames. On the lane.
+  std::optional<Batch> prepare(std::size_t lane, const LiveMessage& message);
   // Delivers the lane's queued messages, a turn at a time. On the lane.
   void drain(std::size_t lane);
 
   std::unique_ptr<Lanes> lanes_;
-  std::vector<LaneQueue> queues_;  // by lane
-  mutable std::mutex mutex_;
-  std::map<ChannelKey, Channel> channels_;
+  std::vector<std::unique_ptr<Shard>> shards_;  // by lane
+  std::vector<LaneQueue> queues_;               // by lane
 };
 
 }  // namespace plenary::live

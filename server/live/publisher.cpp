@@ -1,7 +1,5 @@
 #include "live/publisher.hpp"
 
-#include <boost/asio/post.hpp>
-
 #include "db/database.hpp"
 #include "live/hub.hpp"
 
@@ -27,9 +25,8 @@ LiveMessage from_stored(const db::StoredLiveMessage& stored, const ChannelKey& c
 }
 
 void Publisher::publish_after_commit(std::shared_ptr<const LiveMessage> message) {
-  database_.after_commit([this, message = std::move(message)]() mutable {
-    boost::asio::post(fanout_, [&hub = hub_, message = std::move(message)] { hub.publish(*message); });
-  });
+  // After the COMMIT, on the writer thread, in commit order.
+  database_.after_commit([&hub = hub_, message = std::move(message)]() mutable { hub.publish(std::move(message)); });
 }
 
 void Publisher::to_event(db::Connection& connection, const domain::Event& event, const std::string& type,

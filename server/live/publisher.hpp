@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <string>
 
-#include <boost/asio/any_io_executor.hpp>
 #include <nlohmann/json.hpp>
 
 #include "db/live_store.hpp"
@@ -23,14 +22,12 @@ class Hub;
 // stored (and numbered) in the same transaction as the change it tells of,
 // and handed to the hub only once that transaction has committed, in commit
 // order. A change that rolls back sends nothing; a committed one is never
-// missed, because a client that was away replays it from the table.
+// missed, because a client that was away replays it from the table. The
+// database writer hands it over (Hub::publish only queues it on the hub's
+// lanes) and goes on committing.
 class Publisher {
  public:
-  // `fanout`: a strand (one message at a time, in commit order) on which the
-  // hub hands each message to its subscribers, so the database writer only
-  // queues it and goes on committing.
-  Publisher(db::Database& database, Hub& hub, boost::asio::any_io_executor fanout)
-      : database_(database), hub_(hub), fanout_(std::move(fanout)) {}
+  Publisher(db::Database& database, Hub& hub) : database_(database), hub_(hub) {}
 
   void to_event(db::Connection& connection, const domain::Event& event, const std::string& type, bool delegates_only,
                 nlohmann::json data, std::int64_t now);
@@ -42,7 +39,6 @@ class Publisher {
 
   db::Database& database_;
   Hub& hub_;
-  boost::asio::any_io_executor fanout_;
 };
 
 ChannelLanguages channel_languages(const domain::Event& event);

@@ -106,7 +106,7 @@ void LiveSession::handle(const std::string& text) {
     if (const auto* unsubscribe = std::get_if<live::UnsubscribeCommand>(&command)) {
       for (auto it = channels_.begin(); it != channels_.end(); ++it) {
         if (it->second.name != unsubscribe->channel) continue;
-        state_->live->hub().unsubscribe(it->first, this);
+        state_->live->hub().unsubscribe(it->first, this, lane_);
         channels_.erase(it);
         break;
       }
@@ -154,7 +154,7 @@ void LiveSession::subscribe(live::SubscribeCommand command) {
 void LiveSession::on_subscribed(const live::Subscription& subscription, const live::Replay& replay) {
   --pending_subscriptions_;
   if (closing_) {
-    state_->live->hub().unsubscribe(subscription.key, this);
+    state_->live->hub().unsubscribe(subscription.key, this, lane_);
     return;
   }
   Channel& channel = channels_[subscription.key];
@@ -221,7 +221,7 @@ void LiveSession::close_with(std::uint16_t code, std::string reason) {
 }
 
 void LiveSession::leave_channels() {
-  for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this);
+  for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this, lane_);
   channels_.clear();
   early_.clear();
 }
