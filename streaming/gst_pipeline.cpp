@@ -51,4 +51,21 @@ void Pipeline::reset() noexcept {
   pipeline_.reset();
 }
 
+BusProblem read_problem(GstMessage* message) {
+  GError* raw_error = nullptr;
+  gchar* raw_debug = nullptr;
+  const bool is_error = GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR;
+  if (is_error) {
+    gst_message_parse_error(message, &raw_error, &raw_debug);
+  } else {
+    gst_message_parse_warning(message, &raw_error, &raw_debug);
+  }
+  GlibError error{raw_error};
+  BusProblem problem;
+  problem.source = GST_MESSAGE_SRC_NAME(message) ? GST_MESSAGE_SRC_NAME(message) : "?";
+  problem.message = error ? error->message : (is_error ? "error" : "warning");
+  problem.debug = take_string(raw_debug);
+  return problem;
+}
+
 }  // namespace plenary::streaming

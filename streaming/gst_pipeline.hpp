@@ -11,6 +11,16 @@ namespace plenary::streaming {
 // missing plugin reads as such and not as a null pointer later.
 ElementHandle make_element(const char* factory, const std::string& name = {});
 
+// What an error or warning message on a bus says: the element that posted
+// it, its message and GStreamer's debug detail (empty when there is none).
+struct BusProblem {
+  std::string source;
+  std::string message;
+  std::string debug;
+};
+// `message` must be a GST_MESSAGE_ERROR or GST_MESSAGE_WARNING.
+BusProblem read_problem(GstMessage* message);
+
 // Owns one GstPipeline. GStreamer requires a pipeline to be in the NULL state
 // before its last reference goes (else streaming threads outlive it), so the
 // destructor does that. Setting NULL joins streaming threads and may take tens

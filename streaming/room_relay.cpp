@@ -565,25 +565,16 @@ void RoomRelay::restart_after_error() {
 void RoomRelay::on_message(GstMessage* message) {
   switch (GST_MESSAGE_TYPE(message)) {
     case GST_MESSAGE_ERROR: {
-      GError* raw_error = nullptr;
-      gchar* raw_debug = nullptr;
-      gst_message_parse_error(message, &raw_error, &raw_debug);
-      GlibError error{raw_error};
-      GlibString debug{raw_debug};
-      const std::string detail = std::string{GST_MESSAGE_SRC_NAME(message)} + ": " + (error ? error->message : "error");
-      log("relay " + config_.room + " error: " + detail + (debug ? std::string{" ("} + debug.get() + ")" : ""));
+      const BusProblem problem = read_problem(message);
+      const std::string detail = problem.source + ": " + problem.message;
+      log("relay " + config_.room + " error: " + detail + (problem.debug.empty() ? "" : " (" + problem.debug + ")"));
       set_state(RelayState::error, detail);
       restart_after_error();
       break;
     }
     case GST_MESSAGE_WARNING: {
-      GError* raw_error = nullptr;
-      gchar* raw_debug = nullptr;
-      gst_message_parse_warning(message, &raw_error, &raw_debug);
-      GlibError error{raw_error};
-      GlibString debug{raw_debug};
-      log("relay " + config_.room + " warning: " + GST_MESSAGE_SRC_NAME(message) + ": " +
-          (error ? error->message : "warning"));
+      const BusProblem problem = read_problem(message);
+      log("relay " + config_.room + " warning: " + problem.source + ": " + problem.message);
       break;
     }
     case GST_MESSAGE_EOS:

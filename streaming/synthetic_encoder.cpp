@@ -131,12 +131,8 @@ void SyntheticEncoder::on_message(GstMessage* message) {
       finish({true, {}});
       break;
     case GST_MESSAGE_ERROR: {
-      GError* raw_error = nullptr;
-      gchar* raw_debug = nullptr;
-      gst_message_parse_error(message, &raw_error, &raw_debug);
-      GlibError error{raw_error};
-      GlibString debug{raw_debug};
-      finish({false, std::string{GST_MESSAGE_SRC_NAME(message)} + ": " + (error ? error->message : "error")});
+      const BusProblem problem = read_problem(message);
+      finish({false, problem.source + ": " + problem.message});
       break;
     }
     default:

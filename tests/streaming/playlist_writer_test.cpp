@@ -13,12 +13,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in{path, std::ios::binary};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 SegmentClosed make_segment(const std::filesystem::path& root, const std::string& rendition, int n) {
   SegmentClosed segment;
@@ -50,7 +44,7 @@ TEST_CASE("the writer keeps playlists on disk in step with segments and deletes 
     writer.on_segment(make_segment(dir.path(), "video", n), t0 + std::chrono::seconds{n});
     writer.on_segment(make_segment(dir.path(), "audio_0", n), t0 + std::chrono::seconds{n});
   }
-  auto video = test::read_m3u8(read_text(dir.path() / "video" / "index.m3u8"));
+  auto video = test::read_m3u8(test::read_text(dir.path() / "video" / "index.m3u8"));
   REQUIRE_MESSAGE(video.valid, video.problem);
   CHECK(video.first("EXT-X-MEDIA-SEQUENCE") == "1");
   CHECK(video.entries().size() == 2);
@@ -58,7 +52,7 @@ TEST_CASE("the writer keeps playlists on disk in step with segments and deletes 
   CHECK(std::filesystem::exists(dir.path() / "video" / "g0-seg0.ts"));
   CHECK_FALSE(std::filesystem::exists(dir.path() / "video" / "index.m3u8.tmp"));
 
-  const auto master = test::read_m3u8(read_text(dir.path() / "master.m3u8"));
+  const auto master = test::read_m3u8(test::read_text(dir.path() / "master.m3u8"));
   REQUIRE_MESSAGE(master.valid, master.problem);
   REQUIRE(master.tags("EXT-X-MEDIA").size() == 1);
   CHECK(master.tags("EXT-X-MEDIA")[0]->attributes.at("NAME") == "Tiếng Việt");
@@ -72,7 +66,7 @@ TEST_CASE("the writer keeps playlists on disk in step with segments and deletes 
   writer.on_discontinuity();
   writer.on_segment(make_segment(dir.path(), "video", 4), t0 + 8s);
   writer.on_end();
-  video = test::read_m3u8(read_text(dir.path() / "video" / "index.m3u8"));
+  video = test::read_m3u8(test::read_text(dir.path() / "video" / "index.m3u8"));
   CHECK(video.entries().back().tag("EXT-X-DISCONTINUITY") != nullptr);
   CHECK(video.lines.back().tag == "EXT-X-ENDLIST");
   CHECK(errors.empty());

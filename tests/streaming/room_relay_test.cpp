@@ -20,12 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in{path, std::ios::binary};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 constexpr const char* kPassphrase = "room-one-secret";
 constexpr const char* kStreamId = "room-1-key-7f3a";
@@ -150,14 +144,14 @@ TEST_CASE("three seconds of a synthetic venue over SRT become one-second segment
     const auto hls = venue.dir.path() / "hls";
     for (const std::string rendition : {"video", "audio_0", "audio_1", "audio_2"}) {
       INFO(rendition);
-      const auto m3u8 = test::read_m3u8(read_text(hls / rendition / "index.m3u8"));
+      const auto m3u8 = test::read_m3u8(test::read_text(hls / rendition / "index.m3u8"));
       REQUIRE_MESSAGE(m3u8.valid, m3u8.problem);
       const auto entries = m3u8.entries();
       CHECK(entries.size() == events.segments_of(rendition));
       for (const auto& entry : entries) CHECK(std::filesystem::exists(hls / rendition / entry.uri));
       CHECK(entries.front().tag("EXT-X-PROGRAM-DATE-TIME") != nullptr);
     }
-    const auto master = test::read_m3u8(read_text(hls / "master.m3u8"));
+    const auto master = test::read_m3u8(test::read_text(hls / "master.m3u8"));
     REQUIRE_MESSAGE(master.valid, master.problem);
     std::map<std::string, const test::M3u8Line*> by_language;
     for (const auto* media : master.tags("EXT-X-MEDIA")) by_language[media->attributes.at("LANGUAGE")] = media;
@@ -381,7 +375,7 @@ TEST_CASE("a publisher that reconnects continues the same playlists after an EXT
   REQUIRE(venue.events.wait(listening_again(2), 20s));
   CHECK_FALSE(venue.events.saw_state(RelayState::error));
 
-  const auto m3u8 = test::read_m3u8(read_text(venue.dir.path() / "hls" / "video" / "index.m3u8"));
+  const auto m3u8 = test::read_m3u8(test::read_text(venue.dir.path() / "hls" / "video" / "index.m3u8"));
   REQUIRE_MESSAGE(m3u8.valid, m3u8.problem);
   const auto entries = m3u8.entries();
   const auto first_of_second = std::find_if(entries.begin(), entries.end(),

@@ -6,7 +6,9 @@
 #include <boost/asio/ip/udp.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "streaming/gst_handle.hpp"
 #include "streaming/gst_pipeline.hpp"
@@ -25,15 +27,11 @@ std::uint16_t free_udp_port() {
   return socket.local_endpoint().port();
 }
 
-TempDir::TempDir() {
-  std::random_device random;
-  path_ = std::filesystem::temp_directory_path() / ("plenary-streaming-" + std::to_string(random()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 IoThread::IoThread() : work_{io_.get_executor()}, thread_{[this] { io_.run(); }} {}

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "streaming/relay_events.hpp"
+#include "support/temp_dir.hpp"
 #include "streaming/room_relay.hpp"
 #include "streaming/synthetic_encoder.hpp"
 
@@ -27,17 +28,10 @@ namespace plenary::streaming::test {
 std::uint16_t free_udp_port();
 
 // A fresh folder under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
+using plenary::test::TempDir;
 
- private:
-  std::filesystem::path path_;
-};
+// The whole of a file, as bytes.
+std::string read_text(const std::filesystem::path& path);
 
 // An io_context run by one thread for the life of the object.
 class IoThread {
