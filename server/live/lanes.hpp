@@ -12,9 +12,9 @@ namespace plenary::live {
 // The I/O threads' lanes: one strand of the io_context per I/O thread. A
 // live connection is placed on one lane for its whole life (its socket's
 // executor is the lane's strand), as with one event loop per core: the hub
-// hands a message to a lane in one task, which writes to each of the lane's
-// connections directly, with no hop to a strand of its own, while the other
-// lane does the same on the other I/O thread. Every handler of a live
+// hands a message to each lane, which finds its own subscribers and writes
+// to them directly, in turns, with no hop to a strand per connection, while
+// the other lane does the same on the other I/O thread. Every handler of a live
 // connection is short (subscriptions are resolved on the worker pool), so
 // connections sharing a lane do not hold each other up.
 // Thread-safety: next() may be called from any thread; the rest is const.
