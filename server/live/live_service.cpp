@@ -7,6 +7,7 @@
 #include "db/database.hpp"
 #include "db/live_store.hpp"
 #include "domain/text.hpp"
+#include "live/frame.hpp"
 #include "live/publisher.hpp"
 
 namespace plenary::live {
@@ -131,8 +132,8 @@ Replay LiveService::replay(const Subscription& subscription, std::optional<std::
   for (const auto& row : read.rows) {
     if (row.delegates_only && !subscription.options.delegates) continue;
     const LiveMessage message = from_stored(row, subscription.key, subscription.name, zone);
-    replay.messages.emplace_back(row.seq, std::make_shared<const std::string>(
-                                              render(message, subscription.options.language, subscription.languages)));
+    replay.messages.emplace_back(row.seq, std::make_shared<const std::string>(text_frame(
+                                              render(message, subscription.options.language, subscription.languages))));
   }
   return replay;
 }

@@ -61,7 +61,7 @@ struct Subscription {
 };
 
 struct Replay {
-  std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>> messages;  // after `since`, in order
+  std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>> messages;  // after `since`, in order, each a whole WebSocket frame
   std::int64_t latest = 0;
   bool refetch = false;  // the gap is older than the history kept: refetch, then resume from `latest`
 };

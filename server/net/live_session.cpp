@@ -163,8 +163,8 @@ void LiveSession::on_subscribed(const live::Subscription& subscription, const li
       {"type", replay.refetch ? "refetch" : "subscribed"}, {"channel", subscription.name}, {"seq", replay.latest}}
                 .dump());
   std::int64_t last = replay.refetch ? replay.latest : 0;
-  for (const auto& [seq, text] : replay.messages) {
-    send_text(*text);
+  for (const auto& [seq, frame] : replay.messages) {
+    send(frame);
     last = std::max(last, seq);
   }
   channel.last_seq = std::max(last, replay.latest);
