@@ -129,4 +129,8 @@ std::vector<std::string> MediaPlaylist::kept_uris() const {
   return uris;
 }
 
+bool MediaPlaylist::lists(const std::string& uri) const {
+  return std::any_of(segments_.begin(), segments_.end(), [&](const PlaylistSegment& s) { return s.uri == uri; });
+}
+
 }  // namespace plenary::streaming

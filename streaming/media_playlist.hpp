@@ -60,6 +60,10 @@ class MediaPlaylist {
   std::vector<std::string> take_expired(std::chrono::steady_clock::time_point now);
   // URIs still listed or still retained: everything a player may yet ask for.
   std::vector<std::string> kept_uris() const;
+  // Segments out of the playlist whose files are not yet due for deletion.
+  std::size_t retired_count() const noexcept { return retired_.size(); }
+  // Whether `uri` is in the playlist now.
+  bool lists(const std::string& uri) const;
 
   const std::deque<PlaylistSegment>& segments() const noexcept { return segments_; }
   std::uint64_t media_sequence() const noexcept { return media_sequence_; }

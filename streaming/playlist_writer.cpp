@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "streaming/language_names.hpp"
 #include "streaming/master_playlist.hpp"
@@ -41,10 +43,9 @@ void PlaylistWriter::on_track(const TrackInfo& track) {
 void PlaylistWriter::on_segment(const SegmentClosed& segment, std::chrono::steady_clock::time_point now) {
   if (segment.rendition.empty() || segment.path.empty()) return;
   Rendition& r = rendition(segment.rendition);
-  const std::filesystem::path dir = config_.output_dir / segment.rendition;
 
   std::error_code ec;
-  const auto bytes = std::filesystem::file_size(segment.path, ec);
+  const std::uint64_t bytes = segment.bytes > 0 ? segment.bytes : std::filesystem::file_size(segment.path, ec);
   if (!ec && segment.duration > std::chrono::nanoseconds{0} &&
       (segment.duration >= kShortestMeasured || r.peak_bps == 0)) {
     const double seconds = std::chrono::duration<double>(segment.duration).count();
@@ -55,12 +56,34 @@ void PlaylistWriter::on_segment(const SegmentClosed& segment, std::chrono::stead
   if (segment.wall_clock != std::chrono::system_clock::time_point{}) wall = segment.wall_clock;
   r.playlist.add(segment.path.filename().string(), segment.duration, wall, now);
   write_media(segment.rendition, r);
+  delete_expired(segment.rendition, r, now);
+  write_master();
+}
+
+std::size_t PlaylistWriter::delete_expired(const std::string& name, Rendition& r,
+                                           std::chrono::steady_clock::time_point now) {
+  const std::filesystem::path dir = config_.output_dir / name;
+  std::size_t deleted = 0;
   // Only after the playlist no longer lists them (and their grace ran out).
   for (const auto& uri : r.playlist.take_expired(now)) {
-    std::filesystem::remove(dir / uri, ec);
+    // A name listed again (a pipeline that reused it) is a new file: keep it.
+    if (r.playlist.lists(uri)) continue;
+    std::error_code ec;
+    if (std::filesystem::remove(dir / uri, ec)) ++deleted;
     if (ec) report("cannot delete " + (dir / uri).string() + ": " + ec.message());
   }
-  write_master();
+  return deleted;
+}
+
+std::size_t PlaylistWriter::sweep(std::chrono::steady_clock::time_point now) {
+  std::size_t deleted = 0;
+  for (auto& [name, r] : renditions_) deleted += delete_expired(name, r, now);
+  return deleted;
+}
+
+bool PlaylistWriter::retains_files() const {
+  return std::any_of(renditions_.begin(), renditions_.end(),
+                     [](const auto& entry) { return entry.second.playlist.retired_count() > 0; });
 }
 
 void PlaylistWriter::on_discontinuity() {
@@ -89,6 +112,7 @@ std::string PlaylistWriter::master_text() const {
   const auto media_uri = [](const std::string& name) { return name + "/" + kMediaName; };
 
   MasterPlaylistSpec spec;
+  std::vector<VideoVariantEntry> reencoded;  // listed after the publisher's own video: players start with the first
   for (const auto& [name, track] : tracks_) {
     if (!listed(name)) continue;
     if (track.codec.starts_with("video/")) {
@@ -99,7 +123,7 @@ std::string PlaylistWriter::master_text() const {
       video.width = track.width;
       video.height = track.height;
       video.frame_rate = track.frame_rate;
-      spec.video.push_back(std::move(video));
+      (track.variant_of.empty() ? spec.video : reencoded).push_back(std::move(video));
     } else if (track.codec.starts_with("audio/") && !is_low(name)) {
       AudioTrackEntry audio;
       audio.language = bcp47_language(track.language);
@@ -116,6 +140,7 @@ std::string PlaylistWriter::master_text() const {
       spec.audio.push_back(std::move(audio));
     }
   }
+  std::move(reencoded.begin(), reencoded.end(), std::back_inserter(spec.video));
   if (spec.video.empty() && spec.audio.empty()) return {};
   return render_master_playlist(spec);
 }

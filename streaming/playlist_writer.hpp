@@ -23,10 +23,11 @@ struct PlaylistWriterConfig {
 
 // Writes one room's HLS playlists from what its relay reports: a media
 // playlist per rendition ({rendition}/index.m3u8) and master.m3u8 listing
-// video, audio-only variant and every language. Each file is replaced
+// the video variants (the publisher's, then the re-encoded lower-resolution
+// one), the audio-only variant and every language. Each file is replaced
 // atomically (written beside it, then renamed), so a player never reads half
 // a playlist; segment files are deleted only after their retention time out
-// of the playlist.
+// of the playlist, and never while a playlist lists them.
 //
 // Owns the playlists; touches files only under output_dir. No GStreamer.
 // Not thread-safe: one owner (the relay's strand). I/O errors are reported
@@ -39,7 +40,14 @@ class PlaylistWriter {
   // A track appeared or its language or format became known.
   void on_track(const TrackInfo& track);
   // A segment file was closed: list it, drop files past retention, rewrite.
+  // Its bit rate counts segment.bytes, or the file's size when that is 0.
   void on_segment(const SegmentClosed& segment, std::chrono::steady_clock::time_point now);
+  // Deletes every rendition's segment files whose retention has passed by
+  // `now` (a timer calls this: with no new segments nothing else would).
+  // Returns how many files were deleted.
+  std::size_t sweep(std::chrono::steady_clock::time_point now);
+  // Whether some file out of its playlist still waits for its retention to pass.
+  bool retains_files() const;
   // The next segment of every rendition follows a break (encoder reconnect).
   void on_discontinuity();
   // The session is over: every playlist gets ENDLIST.
@@ -58,6 +66,7 @@ class PlaylistWriter {
     std::uint64_t peak_bps = 0;
   };
   Rendition& rendition(const std::string& name);
+  std::size_t delete_expired(const std::string& name, Rendition& rendition, std::chrono::steady_clock::time_point now);
   void write_media(const std::string& name, const Rendition& rendition);
   void write_master();
   void write_file(const std::filesystem::path& path, const std::string& text);

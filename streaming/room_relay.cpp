@@ -11,6 +11,8 @@
 #include "streaming/master_playlist.hpp"
 #include "streaming/publisher_gate.hpp"
 #include "streaming/timestamp_guard.hpp"
+#include "streaming/track_language.hpp"
+#include "streaming/video_variant.hpp"
 
 namespace plenary::streaming {
 
@@ -33,6 +35,8 @@ struct RoomRelay::Shared {
   guint64 segment_ns = 0;
   bool audio_only_variant = false;
   int audio_only_kbps = 24;
+  int low_video_height = 0;  // 0: no lower-resolution video variant
+  int low_video_kbps = 600;
   GstBin* bin = nullptr;  // borrowed: the pipeline outlives every callback
 
   std::shared_ptr<PublisherGate> gate;  // the relay's: outlives every pipeline
@@ -127,18 +131,27 @@ void link_from_demux(GstPad* demux_pad, const ElementHandle& first) {
 
 // --- tracks and their language -------------------------------------------
 
+// Only the pad's streaming thread touches it (pad-added runs there too).
 struct TrackProbe {
   std::string rendition;
   std::string codec;
-  std::string language;  // last one posted; only the pad's streaming thread touches it
+  int audio_index = -1;       // position among the audio tracks (PID order); -1 for video
+  std::string language;       // from the stream's descriptor; the last one posted
+  bool data_started = false;  // a buffer has passed: tsdemux sends the descriptor's tag before data
+  std::string variant_of;     // the re-encoded variant's source rendition
 };
 
+// Posted on the demuxer: the strand reads it as a kTrackMessage.
 void post_track(GstPad* pad, const TrackProbe& track) {
   ElementHandle demux{adopt, gst_pad_get_parent_element(pad)};
   if (!demux) return;
+  const gboolean descriptor_absent = track.data_started && track.language.empty();
   post_application(demux.get(), gst_structure_new(kTrackMessage, "rendition", G_TYPE_STRING, track.rendition.c_str(),
                                                   "codec", G_TYPE_STRING, track.codec.c_str(), "language",
-                                                  G_TYPE_STRING, track.language.c_str(), nullptr));
+                                                  G_TYPE_STRING, track.language.c_str(), "audio-index", G_TYPE_INT,
+                                                  track.audio_index, "descriptor-absent", G_TYPE_BOOLEAN,
+                                                  descriptor_absent, "variant-of", G_TYPE_STRING,
+                                                  track.variant_of.c_str(), nullptr));
 }
 
 // Reads the language from a tag event; posts when it is new.
@@ -153,20 +166,32 @@ void note_tags(GstPad* pad, GstEvent* event, TrackProbe& track) {
   post_track(pad, track);
 }
 
-GstPadProbeReturn on_demux_pad_event(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
-  GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
-  if (event != nullptr && GST_EVENT_TYPE(event) == GST_EVENT_TAG) note_tags(pad, event, *static_cast<TrackProbe*>(data));
+GstPadProbeReturn on_demux_pad_data(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  auto& track = *static_cast<TrackProbe*>(data);
+  if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+    if (event != nullptr && GST_EVENT_TYPE(event) == GST_EVENT_TAG) note_tags(pad, event, track);
+    return GST_PAD_PROBE_OK;
+  }
+  // The first data of a track that had no language tag: the stream has no
+  // descriptor for it, and the strand may fall back to the configured order.
+  if (!track.data_started) {
+    track.data_started = true;
+    if (track.language.empty() && track.audio_index >= 0) post_track(pad, track);
+  }
   return GST_PAD_PROBE_OK;
 }
 
-void watch_track(GstPad* pad, std::string rendition, std::string codec) {
-  auto* track = new TrackProbe{std::move(rendition), std::move(codec), {}};
+void watch_track(GstPad* pad, std::string rendition, std::string codec, int audio_index) {
+  auto* track = new TrackProbe{std::move(rendition), std::move(codec), audio_index, {}, false, {}};
   // The tag event may already sit on the pad (sticky) or come later: read one, probe for the other.
   GstHandle<GstEvent> sticky{adopt, gst_pad_get_sticky_event(pad, GST_EVENT_TAG, 0)};
   post_track(pad, *track);
   if (sticky) note_tags(pad, sticky.get(), *track);
-  gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_demux_pad_event, track,
-                    [](gpointer p) { delete static_cast<TrackProbe*>(p); });
+  gst_pad_add_probe(pad,
+                    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER |
+                                                 GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                    on_demux_pad_data, track, [](gpointer p) { delete static_cast<TrackProbe*>(p); });
 }
 
 // --- stream format, for the master playlist ----------------------------------
@@ -229,6 +254,43 @@ void watch_format(const ElementHandle& parser, std::string rendition) {
 
 // --- GStreamer-thread callbacks ----------------------------------------------
 
+// tee ! queue ! avdec_h264 ! videoscale ! videoconvert ! I420 at the
+// variant's size ! x264enc ! h264parse ! splitmuxsink, keyframes where the
+// source's are. Its own streaming thread (the queue), so a slow encoder
+// delays only its own segments until the queue is full.
+void build_low_video_branch(RoomRelay::Shared& shared, GstPad* demux_pad, GstElement* tee) {
+  const std::string rendition = low_video_rendition(shared.low_video_height);
+  auto [queue, sink] = make_segmenter(shared, rendition, false);
+  // Room for a few seconds of the source: the encoder's pace varies with the picture.
+  g_object_set(queue.get(), "max-size-buffers", 0U, "max-size-bytes", 0U, "max-size-time",
+               static_cast<guint64>(3 * GST_SECOND), nullptr);
+  auto decode = make_element("avdec_h264", "decode_" + rendition);
+  auto scale = make_element("videoscale", "scale_" + rendition);
+  auto convert = make_element("videoconvert", "convert_" + rendition);
+  auto raw_caps = make_element("capsfilter", "size_" + rendition);
+  scale_to_height(scale.get(), raw_caps.get(), shared.low_video_height);
+  auto encode = make_element("x264enc", "encode_" + rendition);
+  gst_util_set_object_arg(G_OBJECT(encode.get()), "tune", "zerolatency");
+  gst_util_set_object_arg(G_OBJECT(encode.get()), "speed-preset", "veryfast");
+  // Keyframes only where follow_source_keyframes asks for them: no interval
+  // of its own, no scene-cut detection.
+  g_object_set(encode.get(), "bitrate", static_cast<guint>(shared.low_video_kbps), "key-int-max", G_MAXINT,
+               "option-string", "scenecut=0", nullptr);
+  auto coded_caps = make_element("capsfilter", "profile_" + rendition);
+  CapsHandle main_profile{adopt, gst_caps_from_string("video/x-h264,profile=main")};
+  g_object_set(coded_caps.get(), "caps", main_profile.get(), nullptr);
+  auto parse = make_element("h264parse", "parse_" + rendition);
+  g_object_set(parse.get(), "config-interval", -1, nullptr);
+  follow_source_keyframes(queue.get(), raw_caps.get());
+  guard_segmenter_input(parse.get(), rendition, true);
+  watch_format(parse, rendition);
+  add_chain(shared.bin, {&queue, &decode, &scale, &convert, &raw_caps, &encode, &coded_caps, &parse, &sink});
+  if (!gst_element_link(tee, queue.get())) throw std::runtime_error("cannot link tee to " + rendition);
+  // Reported like a track of the stream, so the master playlist lists it once its format is known.
+  TrackProbe variant{rendition, "video/x-h264", -1, {}, false, "video"};
+  post_track(demux_pad, variant);
+}
+
 void build_video_branch(RoomRelay::Shared& shared, GstPad* pad, const std::string& codec) {
   const int index = shared.video_count++;
   const std::string rendition = index == 0 ? "video" : "video_" + std::to_string(index);
@@ -239,13 +301,26 @@ void build_video_branch(RoomRelay::Shared& shared, GstPad* pad, const std::strin
   g_object_set(parse.get(), "config-interval", -1, nullptr);
   guard_segmenter_input(parse.get(), rendition, true);
   watch_format(parse, rendition);
-  add_chain(shared.bin, {&queue, &parse, &sink});
-  watch_track(pad, rendition, codec);
-  link_from_demux(pad, queue);
+  if (index != 0 || shared.low_video_height == 0) {
+    add_chain(shared.bin, {&queue, &parse, &sink});
+    watch_track(pad, rendition, codec, -1);
+    link_from_demux(pad, queue);
+    return;
+  }
+  // After the guard, so the variant starts from the same keyframe.
+  auto in_queue = make_element("queue", "qin_" + rendition);
+  auto tee = make_element("tee", "tee_" + rendition);
+  add_chain(shared.bin, {&in_queue, &parse, &tee});
+  add_chain(shared.bin, {&queue, &sink});
+  if (!gst_element_link(tee.get(), queue.get())) throw std::runtime_error("cannot link tee of " + rendition);
+  watch_track(pad, rendition, codec, -1);
+  build_low_video_branch(shared, pad, tee.get());
+  link_from_demux(pad, in_queue);
 }
 
 void build_audio_branch(RoomRelay::Shared& shared, GstPad* pad, const std::string& codec) {
-  const std::string rendition = "audio_" + std::to_string(shared.audio_count++);
+  const int audio_index = shared.audio_count++;
+  const std::string rendition = "audio_" + std::to_string(audio_index);
   auto [queue, sink] = make_segmenter(shared, rendition, false);
   auto parse = make_element("aacparse", "parse_" + rendition);
   // Before the tee, so the re-encoded variant starts from the same frames.
@@ -273,11 +348,11 @@ void build_audio_branch(RoomRelay::Shared& shared, GstPad* pad, const std::strin
     if (!gst_element_link(tee.get(), queue.get()) || !gst_element_link(tee.get(), low_queue.get())) {
       throw std::runtime_error("cannot link tee of " + rendition);
     }
-    watch_track(pad, rendition, codec);
+    watch_track(pad, rendition, codec, audio_index);
     link_from_demux(pad, in_queue);
     return;
   }
-  watch_track(pad, rendition, codec);
+  watch_track(pad, rendition, codec, audio_index);
   link_from_demux(pad, queue);
 }
 
@@ -387,10 +462,7 @@ PlaylistWriterConfig playlist_config(const RelayConfig& config) {
   return playlists;
 }
 
-}  // namespace
-
-std::shared_ptr<RoomRelay> RoomRelay::create(boost::asio::any_io_executor executor, RelayConfig config,
-                                             RelayCallbacks callbacks) {
+void check_config(const RelayConfig& config) {
   if (config.port == 0) throw std::invalid_argument("relay needs an SRT port");
   if (!config.passphrase.empty() && (config.passphrase.size() < 10 || config.passphrase.size() > 79)) {
     throw std::invalid_argument("SRT passphrase must be 10 to 79 characters");
@@ -400,6 +472,27 @@ std::shared_ptr<RoomRelay> RoomRelay::create(boost::asio::any_io_executor execut
   if (config.restart_backoff <= std::chrono::milliseconds{0} || config.max_restart_backoff < config.restart_backoff) {
     throw std::invalid_argument("restart backoff must be positive and below its maximum");
   }
+  if (config.low_video_height != 0 && (config.low_video_height < 16 || config.low_video_height > 2160)) {
+    throw std::invalid_argument("low video height must be 0 (off) or 16 to 2160");
+  }
+  if (config.low_video_height != 0 && (config.low_video_kbps < 50 || config.low_video_kbps > 20000)) {
+    throw std::invalid_argument("low video bit rate must be 50 to 20000 kbit/s");
+  }
+  for (const auto& language : config.track_languages) {
+    if (!plausible_language_tag(language)) {
+      throw std::invalid_argument("track language is not a BCP 47 tag: " + printable(language, 40));
+    }
+  }
+  if (config.sweep_interval <= std::chrono::milliseconds{0}) {
+    throw std::invalid_argument("sweep interval must be positive");
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<RoomRelay> RoomRelay::create(boost::asio::any_io_executor executor, RelayConfig config,
+                                             RelayCallbacks callbacks) {
+  check_config(config);
   return std::shared_ptr<RoomRelay>{new RoomRelay(std::move(executor), std::move(config), std::move(callbacks))};
 }
 
@@ -409,6 +502,7 @@ RoomRelay::RoomRelay(boost::asio::any_io_executor executor, RelayConfig config, 
       callbacks_{std::move(callbacks)},
       playlists_{playlist_config(config_), [this](const std::string& line) { log("relay " + config_.room + ": " + line); }},
       restart_timer_{strand_},
+      sweep_timer_{strand_},
       next_backoff_{config_.restart_backoff},
       gate_{std::make_shared<PublisherGate>(config_.stream_id)} {}
 
@@ -463,6 +557,18 @@ void RoomRelay::do_start() {
   if (started_ || stopping_) return;
   started_ = true;
   build_pipeline();
+  schedule_sweep();
+}
+
+void RoomRelay::schedule_sweep() {
+  sweep_timer_.expires_after(config_.sweep_interval);
+  sweep_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    self->playlists_.sweep(std::chrono::steady_clock::now());
+    // After stop() only what is still retained needs a later round.
+    if (!self->stopping_ || self->playlists_.retains_files()) self->schedule_sweep();
+  });
 }
 
 void RoomRelay::build_pipeline() {
@@ -475,6 +581,8 @@ void RoomRelay::build_pipeline() {
     shared->segment_ns = static_cast<guint64>(std::chrono::nanoseconds{config_.segment_duration}.count());
     shared->audio_only_variant = config_.audio_only_variant;
     shared->audio_only_kbps = config_.audio_only_kbps;
+    shared->low_video_height = config_.low_video_height;
+    shared->low_video_kbps = config_.low_video_kbps;
     shared->gate = gate_;
     std::filesystem::create_directories(config_.output_dir);
     segment_opened_at_.clear();
@@ -613,6 +721,10 @@ void RoomRelay::on_element_message(GstMessage* message) {
     SegmentClosed segment;
     segment.rendition = rendition;
     segment.path = structure_string(structure, "location");
+    // The sink has handled EOS (written everything) before splitmuxsink posts this.
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(segment.path, ec);
+    if (!ec) segment.bytes = bytes;
     if (auto it = segment_opened_at_.find(rendition); it != segment_opened_at_.end()) {
       segment.start = std::chrono::nanoseconds{it->second};
       segment.duration = std::chrono::nanoseconds{running_time - it->second};
@@ -641,7 +753,8 @@ void RoomRelay::report_track(const TrackInfo& track) {
   auto& known = tracks_[track.rendition];
   if (known.rendition == track.rendition && known.codec == track.codec && known.language == track.language &&
       known.codecs == track.codecs && known.width == track.width && known.height == track.height &&
-      known.frame_rate == track.frame_rate) {
+      known.frame_rate == track.frame_rate && known.variant_of == track.variant_of &&
+      known.language_from_config == track.language_from_config) {
     return;
   }
   known = track;
@@ -656,13 +769,31 @@ void RoomRelay::on_application_message(GstMessage* message) {
     TrackInfo track;
     track.rendition = structure_string(structure, "rendition");
     track.codec = structure_string(structure, "codec");
-    track.language = structure_string(structure, "language");
+    track.variant_of = structure_string(structure, "variant-of");
     if (track.rendition.empty()) {
       log("relay " + config_.room + " ignores a stream of type " + track.codec);
       return;
     }
+    gint audio_index = -1;
+    gboolean descriptor_absent = FALSE;
+    gst_structure_get_int(structure, "audio-index", &audio_index);
+    gst_structure_get_boolean(structure, "descriptor-absent", &descriptor_absent);
+    if (audio_index >= 0) {
+      auto resolved = resolve_track_language(structure_string(structure, "language"), descriptor_absent != FALSE,
+                                             static_cast<std::size_t>(audio_index), config_.track_languages);
+      track.language = std::move(resolved.language);
+      track.language_from_config = resolved.from_config;
+    } else {
+      track.language = structure_string(structure, "language");
+    }
     // Keep what the parser told about the format; the demuxer knows only codec and language.
     if (auto it = tracks_.find(track.rendition); it != tracks_.end() && it->second.codec == track.codec) {
+      // A rebuilt pipeline's track starts without a language until its
+      // descriptor (or its first data) says: keep the last one meanwhile.
+      if (track.language.empty() && !descriptor_absent) {
+        track.language = it->second.language;
+        track.language_from_config = it->second.language_from_config;
+      }
       track.codecs = it->second.codecs;
       track.width = it->second.width;
       track.height = it->second.height;

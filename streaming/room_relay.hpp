@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "streaming/bus_watch.hpp"
 #include "streaming/gst_pipeline.hpp"
@@ -39,6 +40,20 @@ struct RelayConfig {
   // failure up to the maximum; back to the first once a publisher connects.
   std::chrono::milliseconds restart_backoff{1000};
   std::chrono::milliseconds max_restart_backoff{30000};
+  // Lower-resolution video variant, rendition "video_{low_video_height}": the
+  // first video track decoded, scaled to this height (even; never above the
+  // source's) with the width that keeps the aspect ratio (even), and encoded
+  // again (x264, main profile, zero latency) with a keyframe exactly where the
+  // source has one, so its segments line up with the source's. 0: off; 16..2160.
+  int low_video_height = 0;
+  int low_video_kbps = 600;                 // its x264 bit rate; 50..20000
+  // Language (BCP 47) of each audio track by audio index, PID order, e.g.
+  // {"mul", "en", "vi"}: used for a track whose stream carries no ISO 639
+  // descriptor. A descriptor, when present, wins. Empty entries: unknown.
+  std::vector<std::string> track_languages;
+  // How often segment files past their retention are deleted (also while no
+  // publisher sends and after stop(), as long as the relay object lives).
+  std::chrono::milliseconds sweep_interval{2000};
 };
 
 // Everything a relay reports; each runs on the relay's strand. Any may be empty.
@@ -55,6 +70,9 @@ struct RelayCallbacks {
 // re-encoding, into MPEG-TS segment files (splitmuxsink with mpegtsmux), one
 // folder per rendition, listed in HLS playlists it writes itself
 // ({output_dir}/{rendition}/index.m3u8 and {output_dir}/master.m3u8).
+// Optionally re-encoded variants beside them: each audio track at a low bit
+// rate, and the video at a lower resolution. A timer on the strand deletes
+// segment files whose retention has passed.
 //
 // When the publisher leaves (srtsrc ends the stream) the relay builds a new
 // pipeline on the same port at once, and the next segments follow an
@@ -108,6 +126,8 @@ class RoomRelay : public std::enable_shared_from_this<RoomRelay> {
   void on_application_message(GstMessage* message);
   void set_state(RelayState state, const std::string& detail);
   void log(const std::string& line) const;
+  // Deletes expired segment files, then waits sweep_interval for the next round.
+  void schedule_sweep();
 
   Strand strand_;
   RelayConfig config_;
@@ -122,6 +142,7 @@ class RoomRelay : public std::enable_shared_from_this<RoomRelay> {
   std::map<std::string, TrackInfo> tracks_;
   PlaylistWriter playlists_;
   boost::asio::steady_timer restart_timer_;
+  boost::asio::steady_timer sweep_timer_;
   std::chrono::milliseconds next_backoff_;
   unsigned generation_ = 0;
   bool rebuilding_ = false;

@@ -71,3 +71,88 @@ TEST_CASE("the writer keeps playlists on disk in step with segments and deletes 
   CHECK(video.lines.back().tag == "EXT-X-ENDLIST");
   CHECK(errors.empty());
 }
+
+TEST_CASE("the sweep deletes files past their retention without a new segment, and never a listed one") {
+  test::TempDir dir;
+  std::vector<std::string> errors;
+  PlaylistWriterConfig config;
+  config.output_dir = dir.path();
+  config.media.window = 2;
+  config.media.min_retention = 5s;
+  PlaylistWriter writer{config, [&](const std::string& e) { errors.push_back(e); }};
+  writer.on_track({"video", "video/x-h264", "", "avc1.4d401e", 320, 180, 30.0});
+  const auto file = [&](int n) { return dir.path() / "video" / ("g0-seg" + std::to_string(n) + ".ts"); };
+
+  const std::chrono::steady_clock::time_point t0{};
+  for (int n = 0; n < 4; ++n) writer.on_segment(make_segment(dir.path(), "video", n), t0 + std::chrono::seconds{n});
+  // seg0 left the playlist at t=2 s, seg1 at t=3 s; then the publisher left.
+  writer.on_end();
+  CHECK(writer.retains_files());
+
+  CHECK(writer.sweep(t0 + 6s) == 0);  // seg0's grace runs to t=7 s
+  CHECK(std::filesystem::exists(file(0)));
+  CHECK(writer.sweep(t0 + 7s) == 1);
+  CHECK_FALSE(std::filesystem::exists(file(0)));
+  CHECK(std::filesystem::exists(file(1)));
+  CHECK(writer.sweep(t0 + 8s) == 1);
+  CHECK_FALSE(std::filesystem::exists(file(1)));
+  CHECK_FALSE(writer.retains_files());
+
+  // Long after, the ended playlist still lists seg2 and seg3: they stay.
+  CHECK(writer.sweep(t0 + 24h) == 0);
+  CHECK(std::filesystem::exists(file(2)));
+  CHECK(std::filesystem::exists(file(3)));
+  const auto video = test::read_m3u8(test::read_text(dir.path() / "video" / "index.m3u8"));
+  for (const auto& entry : video.entries()) CHECK(std::filesystem::exists(dir.path() / "video" / entry.uri));
+  CHECK(errors.empty());
+}
+
+TEST_CASE("a file name listed again is kept when its earlier listing's retention runs out") {
+  test::TempDir dir;
+  PlaylistWriterConfig config;
+  config.output_dir = dir.path();
+  config.media.window = 1;
+  config.media.min_retention = 1s;
+  PlaylistWriter writer{config};
+  const std::chrono::steady_clock::time_point t0{};
+  writer.on_segment(make_segment(dir.path(), "video", 0), t0);
+  writer.on_segment(make_segment(dir.path(), "video", 1), t0 + 1s);  // seg0 retired until t=3 s
+  // A pipeline that numbered its files from 0 again (never happens with
+  // generations in the name, but the file must not go while it is listed).
+  writer.on_segment(make_segment(dir.path(), "video", 0), t0 + 2s);
+  CHECK(writer.sweep(t0 + 10s) == 1);  // seg1 only
+  CHECK(std::filesystem::exists(dir.path() / "video" / "g0-seg0.ts"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "video" / "g0-seg1.ts"));
+}
+
+TEST_CASE("the master lists the re-encoded video variant after the publisher's, with the bit rate of its segments") {
+  test::TempDir dir;
+  PlaylistWriterConfig config;
+  config.output_dir = dir.path();
+  PlaylistWriter writer{config};
+  // The variant is reported first and sorts first by name: it must still come second.
+  TrackInfo low{"video_120", "video/x-h264", "", "avc1.4d400c", 214, 120, 30.0};
+  low.variant_of = "video";
+  writer.on_track(low);
+  writer.on_track({"video", "video/x-h264", "", "avc1.4d401e", 320, 180, 30.0});
+  writer.on_track({"audio_0", "audio/mpeg", "vi", "mp4a.40.2", 0, 0, 0.0});
+  const std::chrono::steady_clock::time_point t0{};
+  writer.on_segment(make_segment(dir.path(), "video", 0), t0);
+  writer.on_segment(make_segment(dir.path(), "audio_0", 0), t0);
+  auto reduced = make_segment(dir.path(), "video_120", 0);
+  reduced.bytes = 5000;  // reported by the relay: counts instead of the file's 12500 bytes
+  writer.on_segment(reduced, t0);
+
+  const auto master = test::read_m3u8(test::read_text(dir.path() / "master.m3u8"));
+  REQUIRE_MESSAGE(master.valid, master.problem);
+  const auto variants = master.entries();
+  REQUIRE(variants.size() == 3);
+  CHECK(variants[0].uri == "video/index.m3u8");
+  CHECK(variants[1].uri == "video_120/index.m3u8");
+  const auto& attributes = variants[1].tag("EXT-X-STREAM-INF")->attributes;
+  CHECK(attributes.at("RESOLUTION") == "214x120");
+  CHECK(attributes.at("CODECS") == "avc1.4d400c,mp4a.40.2");
+  CHECK(attributes.at("AUDIO") == "audio");
+  CHECK(attributes.at("BANDWIDTH") == "140000");  // 40 kbit/s video + 100 kbit/s audio
+  CHECK(variants[0].tag("EXT-X-STREAM-INF")->attributes.at("BANDWIDTH") == "200000");
+}

@@ -14,6 +14,7 @@
 #include "stream_test_support.hpp"
 #include "streaming/availability.hpp"
 #include "streaming/synthetic_encoder.hpp"
+#include "streaming/video_variant.hpp"
 
 using namespace plenary::streaming;
 using namespace std::chrono_literals;
@@ -42,14 +43,15 @@ struct Venue {
   std::shared_ptr<SyntheticEncoder> encoder;
   std::uint16_t port = test::free_udp_port();
 
-  explicit Venue(bool audio_only_variant = false) {
+  // `configure` changes the test room's config before the relay is made.
+  explicit Venue(const std::function<void(RelayConfig&)>& configure = {}) {
     RelayConfig config;
     config.room = "test";
     config.port = port;
     config.stream_id = kStreamId;
     config.passphrase = kPassphrase;
     config.output_dir = dir.path() / "hls";
-    config.audio_only_variant = audio_only_variant;
+    if (configure) configure(config);
     relay = RoomRelay::create(io.executor(), config, events.relay_callbacks());
     relay->start();
     REQUIRE(events.wait([](const test::EventLog& e) { return !e.states.empty(); }, 5s));
@@ -125,6 +127,7 @@ TEST_CASE("three seconds of a synthetic venue over SRT become one-second segment
     for (const auto& segment : events.segments) {
       INFO(segment.rendition << " " << segment.path);
       CHECK(std::filesystem::file_size(segment.path) > 0);
+      CHECK(segment.bytes == std::filesystem::file_size(segment.path));  // reported with the segment
       CHECK(segment.duration <= 1500ms);
     }
     // All but the last segment of each rendition are cut close to the one-second target.
@@ -326,7 +329,7 @@ TEST_CASE("rotating the stream id cuts off the publisher that uses the old one, 
 
 TEST_CASE("the audio-only variant is re-encoded at no more than 64 kbit/s per language") {
   REQUIRE(streaming_available());
-  Venue venue{true};
+  Venue venue{[](RelayConfig& config) { config.audio_only_variant = true; }};
   INFO(venue.events.describe());
   venue.publish(kStreamId, kPassphrase, 3000ms);
   REQUIRE(venue.events.wait(
@@ -386,4 +389,117 @@ TEST_CASE("a publisher that reconnects continues the same playlists after an EXT
   CHECK(m3u8.tags("EXT-X-DISCONTINUITY").size() == 1);
   CHECK(m3u8.tags("EXT-X-ENDLIST").empty());
   for (const auto& entry : entries) CHECK(std::filesystem::exists(venue.dir.path() / "hls" / "video" / entry.uri));
+}
+
+namespace {
+
+std::vector<SegmentClosed> segments_of(const test::EventLog& events, const std::string& rendition) {
+  std::vector<SegmentClosed> own;
+  std::copy_if(events.segments.begin(), events.segments.end(), std::back_inserter(own),
+               [&](const SegmentClosed& s) { return s.rendition == rendition; });
+  return own;
+}
+
+// The publisher finished, and the relay saw its end and listens again.
+bool session_over(const test::EventLog& e) {
+  return !e.encoder_results.empty() && e.saw_state(RelayState::live) && listening_count(e) >= 2;
+}
+
+}  // namespace
+
+TEST_CASE("the lower-resolution video variant is re-encoded at its height with segments cut where the source's are") {
+  REQUIRE(streaming_available());
+  REQUIRE(check_availability(kLowVideoElements).ok());
+  Venue venue{[](RelayConfig& config) {
+    config.low_video_height = 120;  // from the encoder's 320x180
+    config.low_video_kbps = 150;
+  }};
+  INFO(venue.events.describe());
+  venue.publish(kStreamId, kPassphrase, 4000ms);
+  REQUIRE(venue.events.wait(session_over, 20s));
+  const auto& events = venue.events;
+  REQUIRE(events.encoder_results.front().ok);
+  CHECK_FALSE(events.saw_state(RelayState::error));
+
+  const auto main = segments_of(events, "video");
+  const auto low = segments_of(events, "video_120");
+  REQUIRE(main.size() >= 3);
+  REQUIRE(low.size() >= main.size() - 1);
+  // Every cut but the session's last lines up with the source's, within one frame (33 ms at 30 fps).
+  for (std::size_t i = 0; i + 1 < main.size() && i + 1 < low.size(); ++i) {
+    INFO("segment " << i << ": video " << main[i].start.count() << "+" << main[i].duration.count() << " ns, video_120 "
+                    << low[i].start.count() << "+" << low[i].duration.count() << " ns");
+    CHECK(std::chrono::abs(main[i].start - low[i].start) < 33ms);
+    CHECK(std::chrono::abs(main[i].duration - low[i].duration) < 33ms);
+  }
+
+  // A segment of the variant decodes alone as H.264 at 214x120 (aspect ratio kept, width even).
+  const auto decoded = test::decode_segment(low.at(1).path, test::MediaKind::video);
+  INFO(decoded.error);
+  CHECK(decoded.buffers >= 25);
+  CHECK(decoded.caps.find("width=(int)214") != std::string::npos);
+  CHECK(decoded.caps.find("height=(int)120") != std::string::npos);
+  std::uint64_t low_bytes = 0;
+  std::uint64_t main_bytes = 0;
+  for (const auto& s : low) low_bytes += s.bytes;
+  for (const auto& s : main) main_bytes += s.bytes;
+  CHECK(low_bytes < main_bytes);
+
+  // The master lists the variant after the source's video, with its resolution, codec and audio group.
+  const auto hls = venue.dir.path() / "hls";
+  const auto media = test::read_m3u8(test::read_text(hls / "video_120" / "index.m3u8"));
+  REQUIRE_MESSAGE(media.valid, media.problem);
+  CHECK(media.entries().size() == low.size());
+  const auto master = test::read_m3u8(test::read_text(hls / "master.m3u8"));
+  REQUIRE_MESSAGE(master.valid, master.problem);
+  const auto variants = master.entries();
+  REQUIRE(variants.size() == 3);  // video, video_120, audio only
+  CHECK(variants[0].uri == "video/index.m3u8");
+  CHECK(variants[1].uri == "video_120/index.m3u8");
+  const auto& full = variants[0].tag("EXT-X-STREAM-INF")->attributes;
+  const auto& reduced = variants[1].tag("EXT-X-STREAM-INF")->attributes;
+  CHECK(reduced.at("RESOLUTION") == "214x120");
+  CHECK(reduced.at("CODECS").starts_with("avc1.4d"));  // main profile
+  CHECK(reduced.at("CODECS").ends_with(",mp4a.40.2"));
+  CHECK(reduced.at("AUDIO") == "audio");
+  CHECK(std::stoull(reduced.at("BANDWIDTH")) < std::stoull(full.at("BANDWIDTH")));
+  const auto reported = std::find_if(events.tracks.rbegin(), events.tracks.rend(),
+                                     [](const TrackInfo& t) { return t.rendition == "video_120"; });
+  REQUIRE(reported != events.tracks.rend());
+  CHECK(reported->variant_of == "video");
+  CHECK(reported->height == 120);
+}
+
+TEST_CASE("a track without a language descriptor takes its language from the configured order, and one with it keeps it") {
+  REQUIRE(streaming_available());
+  Venue venue{[](RelayConfig& config) { config.track_languages = {"mul", "en", "vi"}; }};
+  INFO(venue.events.describe());
+  // audio_0 and audio_1 carry no language tag; audio_2 says French.
+  const std::string published = test::publish_tracks(venue.port, kStreamId, kPassphrase, {"", "", "fr"}, 2000ms);
+  REQUIRE_MESSAGE(published.empty(), published);
+  REQUIRE(venue.events.wait(
+      [](const test::EventLog& e) { return listening_count(e) >= 2 && e.segments_of("audio_2") >= 1; }, 20s));
+  const auto& events = venue.events;
+  std::map<std::string, TrackInfo> last;
+  for (const auto& track : events.tracks) last[track.rendition] = track;
+  CHECK(last["audio_0"].language == "mul");
+  CHECK(last["audio_0"].language_from_config);
+  CHECK(last["audio_1"].language == "en");
+  CHECK(last["audio_1"].language_from_config);
+  CHECK(last["audio_2"].language == "fr");
+  CHECK_FALSE(last["audio_2"].language_from_config);
+  // Never reported with the configured language first and the descriptor's after.
+  for (const auto& track : events.tracks) {
+    if (track.rendition == "audio_2") CHECK(track.language != "vi");
+  }
+
+  const auto master = test::read_m3u8(test::read_text(venue.dir.path() / "hls" / "master.m3u8"));
+  REQUIRE_MESSAGE(master.valid, master.problem);
+  std::map<std::string, std::string> uri_by_language;
+  for (const auto* media : master.tags("EXT-X-MEDIA")) {
+    uri_by_language[media->attributes.at("LANGUAGE")] = media->attributes.at("URI");
+  }
+  CHECK(uri_by_language["mul"] == "audio_0/index.m3u8");
+  CHECK(uri_by_language["en"] == "audio_1/index.m3u8");
+  CHECK(uri_by_language["fr"] == "audio_2/index.m3u8");
 }

@@ -146,6 +146,46 @@ DecodeResult decode_segment(const std::filesystem::path& file, MediaKind kind) {
   return result;
 }
 
+std::string publish_tracks(std::uint16_t port, const std::string& stream_id, const std::string& passphrase,
+                           const std::vector<std::string>& languages, std::chrono::milliseconds duration) {
+  const long long frames = duration.count() * 30 / 1000;
+  const long long audio_buffers = duration.count() * 48000 / 1024 / 1000;
+  std::ostringstream d;
+  d << "mpegtsmux name=mux alignment=7 ! srtsink name=out wait-for-connection=true poll-timeout=1000 "
+       "auto-reconnect=false uri=srt://127.0.0.1:"
+    << port << "?mode=caller "
+    << "videotestsrc is-live=true num-buffers=" << frames << " ! video/x-raw,width=320,height=180,framerate=30/1"
+    << " ! x264enc tune=zerolatency speed-preset=veryfast key-int-max=30 bitrate=300"
+    << " ! video/x-h264,profile=main ! h264parse ! queue ! mux. ";
+  for (const auto& language : languages) {
+    d << "audiotestsrc is-live=true num-buffers=" << audio_buffers << " samplesperbuffer=1024"
+      << " ! audio/x-raw,rate=48000,channels=2 ! audioconvert ! avenc_aac bitrate=64000 ! aacparse";
+    if (!language.empty()) d << " ! taginject tags=\"language-code=" << language << "\"";
+    d << " ! queue ! mux. ";
+  }
+  GError* raw_error = nullptr;
+  ElementHandle element{ref_sink, gst_parse_launch(d.str().c_str(), &raw_error)};
+  GlibError error{raw_error};
+  if (error || !element) return error ? error->message : "parse failed";
+  Pipeline pipeline{std::move(element)};
+  ElementHandle sink = pipeline.child("out");
+  if (!stream_id.empty()) g_object_set(sink.get(), "streamid", stream_id.c_str(), nullptr);
+  if (!passphrase.empty()) g_object_set(sink.get(), "passphrase", passphrase.c_str(), nullptr);
+  if (pipeline.set_state(GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) return "publisher did not start";
+  BusHandle bus = pipeline.bus();
+  const auto ends = static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  MessageHandle message{adopt,
+                        gst_bus_timed_pop_filtered(bus.get(), (duration.count() + 10000) * GST_MSECOND, ends)};
+  std::string outcome;
+  if (!message) {
+    outcome = "publisher did not finish in time";
+  } else if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_ERROR) {
+    outcome = read_problem(message.get()).message;
+  }
+  pipeline.reset();  // closes the SRT connection
+  return outcome;
+}
+
 std::string segment_audio_language(const std::filesystem::path& file) {
   GError* raw_error = nullptr;
   GstHandle<GstDiscoverer> discoverer{adopt, gst_discoverer_new(5 * GST_SECOND, &raw_error)};

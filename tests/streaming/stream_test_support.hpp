@@ -91,6 +91,15 @@ DecodeResult decode_segment(const std::filesystem::path& file, MediaKind kind);
 // The language of the first audio stream as GstDiscoverer reads it, or "".
 std::string segment_audio_language(const std::filesystem::path& file);
 
+// A publisher the SyntheticEncoder cannot be: one AAC tone per entry of
+// `languages`, where an empty entry is a track without a language tag (no
+// ISO 639 descriptor in the PMT), beside 320x180 H.264, as MPEG-TS over SRT
+// to 127.0.0.1:port for `duration`. Blocks the calling thread until all was
+// sent and the connection is closed (the relay then sees the end); returns
+// "" or what went wrong.
+std::string publish_tracks(std::uint16_t port, const std::string& stream_id, const std::string& passphrase,
+                           const std::vector<std::string>& languages, std::chrono::milliseconds duration);
+
 // Runs stop() and waits until its teardown has finished.
 template <typename T>
 void stop_and_wait(const std::shared_ptr<T>& object) {
