@@ -14,6 +14,8 @@ void add_routes(http::Router& router) {
   add_checkin_routes(router);
   add_badge_routes(router);
   add_live_routes(router);
+  add_stream_routes(router);
+  add_hls_routes(router);
 }
 
 }  // namespace plenary::api

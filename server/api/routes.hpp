@@ -20,5 +20,7 @@ void add_checkin_routes(http::Router& router);
 void add_badge_routes(http::Router& router);
 void add_registration_transfer_routes(http::Router& router);
 void add_live_routes(http::Router& router);
+void add_stream_routes(http::Router& router);
+void add_hls_routes(http::Router& router);
 
 }  // namespace plenary::api

@@ -30,6 +30,8 @@
 #include "net/http_server.hpp"
 #include "ops/log.hpp"
 #include "ops/metrics.hpp"
+#include "relay/room_stream.hpp"
+#include "relay/streaming_service.hpp"
 
 namespace plenary::app {
 
@@ -88,6 +90,7 @@ struct Application::Parts {
   live::Hub hub{io, config.io_threads == 0 ? cores() : config.io_threads};
   std::unique_ptr<live::Publisher> publisher;
   std::unique_ptr<live::LiveService> live;
+  std::unique_ptr<relay::StreamingService> streaming;
   std::unique_ptr<net::HttpServer> server;
   std::unique_ptr<asio::signal_set> signals;
   std::unique_ptr<asio::steady_timer> grace_timer;
@@ -106,6 +109,8 @@ Application::Application(Config config) : parts_(std::make_unique<Parts>(std::mo
 Application::~Application() {
   if (parts_->started && !parts_->finished) {
     parts_->io.stop();
+    // The relays need the worker pool to stop.
+    if (parts_->streaming) parts_->streaming->stop();
     if (parts_->workers) parts_->workers->join();
     // The writer's last commits publish to the hub, which goes before the database.
     if (parts_->database) parts_->database->close();
@@ -120,6 +125,9 @@ db::Database& Application::database() {
 }
 auth::AuthService& Application::auth() {
   return *parts_->auth;
+}
+relay::StreamingService& Application::streaming() {
+  return *parts_->streaming;
 }
 const Config& Application::config() const {
   return parts_->config;
@@ -159,8 +167,19 @@ void Application::start() {
   p.workers = std::make_unique<asio::thread_pool>(workers);
   p.publisher = std::make_unique<live::Publisher>(*p.database, p.hub);
   p.live = std::make_unique<live::LiveService>(*p.database, *p.auth, p.hub);
+  p.streaming = std::make_unique<relay::StreamingService>(
+      relay::StreamingOptions{
+          .enabled = p.config.streaming,
+          .media_dir = p.config.media_dir.empty() ? p.config.data_dir / "media" : p.config.media_dir,
+          .srt_address = p.config.srt_address,
+          .srt_port_base = p.config.srt_port_base,
+          .session_grace = milliseconds(p.config.stream_grace_seconds),
+          .tick = milliseconds(p.config.stream_tick_seconds),
+          .playback_token_ttl = p.config.playback_token_ttl_seconds},
+      *p.database, *p.publisher, &p.agenda_cache, p.workers->get_executor());
+  p.streaming->start();
   p.services = Services{&p.config,       p.database.get(), p.auth.get(),     &p.metrics, p.static_files.get(),
-                        &p.agenda_cache, &p.hub,           p.publisher.get()};
+                        &p.agenda_cache, &p.hub,           p.publisher.get(), p.streaming.get()};
   p.pipeline = std::make_unique<http::Pipeline>(
       p.router, &p.services, [auth = p.auth.get()](std::string_view token) { return auth->authenticate(token); },
       &p.metrics, &ops::logger());
@@ -215,6 +234,8 @@ int Application::run() {
   for (unsigned i = 1; i < io_threads; ++i) threads.emplace_back([&p] { p.io.run(); });
   p.io.run();
   for (auto& thread : threads) thread.join();
+  // The relays end their playlists and free their ports (on the pool).
+  p.streaming->stop();
   // Handlers still on the pool finish before the database closes.
   p.workers->join();
   p.database->close();

@@ -14,12 +14,15 @@ class Database;
 namespace plenary::auth {
 class AuthService;
 }
+namespace plenary::relay {
+class StreamingService;
+}
 
 namespace plenary::app {
 
 // The whole server in one object: owns the database, the auth service, the
-// router, metrics, the io_context with its I/O threads, the worker pool and
-// the HTTP server, and tears them down in the right order.
+// router, metrics, the io_context with its I/O threads, the worker pool, the
+// video relay (its own GStreamer thread) and the HTTP server, and tears them down in the right order.
 //
 //   Application app(config);   // routes declared; add more via router()
 //   app.start();               // database opened and migrated, port bound
@@ -47,6 +50,8 @@ class Application {
 
   db::Database& database();
   auth::AuthService& auth();
+  // After start().
+  relay::StreamingService& streaming();
   const Config& config() const;
 
  private:

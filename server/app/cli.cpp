@@ -10,6 +10,7 @@
 #include "app/application.hpp"
 #include "app/demo.hpp"
 #include "app/demo_meeting.hpp"
+#include "app/demo_stream.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/login_throttle.hpp"
 #include "auth/password.hpp"
@@ -17,6 +18,7 @@
 #include "domain/instant.hpp"
 #include "http/api_error.hpp"
 #include "ops/log.hpp"
+#include "relay/streaming_service.hpp"
 
 #ifndef PLENARY_VERSION
 #define PLENARY_VERSION "0.0.0"
@@ -36,6 +38,18 @@ int serve(Config config) {
     banner += "  Demo admin:   " + demo.email + "\n  Password:     " + demo.password + "\n";
     banner += "  Demo delegate: " + demo.delegate_name + ", access code " + demo.delegate_code +
               " (POST /api/v1/auth/code)\n";
+    relay::StreamingService& streaming = application.streaming();
+    if (application.config().demo_encoder && streaming.available()) {
+      if (const auto stream = seed_demo_stream(application.database(), domain::unix_now())) {
+        streaming.reconcile();
+        streaming.start_demo_encoder(stream->room_id);
+        banner += "  Live demo:    " + application.url() + "live/" + kDemoEventSlug + "/" +
+                  std::to_string(stream->room_id) + "/master.m3u8 (session " + std::to_string(stream->session_id) +
+                  ", on air in a few seconds)\n";
+      }
+    } else if (!streaming.available()) {
+      banner += "  Streaming:    " + streaming.availability() + "\n";
+    }
   }
   banner += "  Data:         " + std::filesystem::absolute(application.config().data_dir).string() +
             "\nStop with Ctrl+C.\n\n";
@@ -164,6 +178,40 @@ int run_cli(int argc, char** argv) {
                    "the variable takes a comma-separated list)")
       ->envname("PLENARY_TRUSTED_PROXIES")
       ->delimiter(',');
+  serve_command
+      ->add_flag("--streaming,!--no-streaming", config.streaming,
+                 "Relay each streamed room's SRT feed to browsers as HLS (needs GStreamer)")
+      ->envname("PLENARY_STREAMING")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--media-dir", config.media_dir,
+                   "Directory for live segments and recordings (default: media in the data directory)")
+      ->envname("PLENARY_MEDIA_DIR");
+  serve_command->add_option("--srt-address", config.srt_address, "Address the rooms' SRT listeners bind to")
+      ->envname("PLENARY_SRT_ADDRESS")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--srt-port-base", config.srt_port_base,
+                   "First UDP port given to a newly streamed room (0: any free port)")
+      ->envname("PLENARY_SRT_PORT_BASE")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve_command
+      ->add_option("--stream-grace", config.stream_grace_seconds,
+                   "Seconds a room's stream may be gone before its session ends")
+      ->envname("PLENARY_STREAM_GRACE")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_command
+      ->add_option("--playback-token-ttl", config.playback_token_ttl_seconds,
+                   "Seconds a delegate's playback token for a delegates-only stream lasts")
+      ->envname("PLENARY_PLAYBACK_TOKEN_TTL")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve_command
+      ->add_flag("!--no-demo-encoder", config.demo_encoder,
+                 "With --demo, do not start the synthetic venue encoder into the demo's streamed room")
+      ->envname("PLENARY_DEMO_ENCODER");
   serve_command->add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("PLENARY_LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))

@@ -30,6 +30,15 @@ struct Config {
   double live_idle_timeout_seconds = 30;
   std::size_t live_max_per_address = 2'000;
   std::size_t live_max_queued = 1'024;
+  // The video relay: SRT in from each streamed room's encoder, HLS out.
+  bool streaming = true;
+  std::filesystem::path media_dir;  // empty: {data_dir}/media (live segments and recordings)
+  std::string srt_address = "127.0.0.1";
+  int srt_port_base = 9000;             // first SRT port given to a streamed room; 0: any free one
+  double stream_grace_seconds = 60;     // a stream gone this long ends its session
+  double stream_tick_seconds = 2;       // how often rooms follow the agenda (tests shorten it)
+  std::int64_t playback_token_ttl_seconds = 6 * 3600;
+  bool demo_encoder = true;             // with demo: a synthetic venue encoder into a demo room
   std::string log_level = "info";
   // Addresses of reverse proxies allowed to name the client in X-Forwarded-For.
   std::vector<std::string> trusted_proxies;

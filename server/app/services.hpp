@@ -16,6 +16,9 @@ namespace plenary::live {
 class Hub;
 class Publisher;
 }  // namespace plenary::live
+namespace plenary::relay {
+class StreamingService;
+}
 namespace plenary::ops {
 class Metrics;
 }
@@ -35,6 +38,7 @@ struct Services {
   cache::AgendaCache* agenda_cache = nullptr;
   live::Hub* hub = nullptr;
   live::Publisher* live = nullptr;
+  relay::StreamingService* streaming = nullptr;
 };
 
 }  // namespace plenary::app

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 namespace plenary::http {
 
@@ -25,6 +26,17 @@ std::shared_ptr<const BodyFile> BodyFile::create(std::string_view bytes) {
   // Sealed: nothing can change the bytes under a response being sent.
   ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
   return std::shared_ptr<const BodyFile>(new BodyFile(fd, bytes.size()));
+}
+
+std::shared_ptr<const BodyFile> BodyFile::open(const char* path) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return nullptr;
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::shared_ptr<const BodyFile>(new BodyFile(fd, static_cast<std::size_t>(info.st_size)));
 }
 
 BodyFile::~BodyFile() {

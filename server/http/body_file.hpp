@@ -6,14 +6,18 @@
 
 namespace plenary::http {
 
-// Bytes held in an anonymous in-memory file (memfd), so a large cached body
+// Bytes held in an anonymous in-memory file (memfd) or a file on disk, so a large body
 // goes from the page cache to the socket with sendfile(2), without a copy
 // through user space, as nginx serves static files. Owns the descriptor.
+// (Files on disk are opened O_NOFOLLOW and must not change while sent.)
 // Immutable once made; thread-safe (sendfile takes an explicit offset).
 class BodyFile {
  public:
   // nullptr when the system refuses a memfd; callers then send from memory.
   static std::shared_ptr<const BodyFile> create(std::string_view bytes);
+  // A regular file already on disk that nobody rewrites in place (a closed
+  // video segment); nullptr when it cannot be opened or is not a regular file.
+  static std::shared_ptr<const BodyFile> open(const char* path);
   ~BodyFile();
   BodyFile(const BodyFile&) = delete;
   BodyFile& operator=(const BodyFile&) = delete;

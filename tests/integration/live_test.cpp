@@ -1,13 +1,10 @@
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/system/system_error.hpp>
 #include <doctest/doctest.h>
 
 #include <optional>
 
 #include "support/desk.hpp"
+#include "support/live_client.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace plenary;
@@ -15,77 +12,6 @@ using namespace plenary::test;
 using nlohmann::json;
 
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
-
-// A phone following live updates: a blocking WebSocket client on 127.0.0.1
-// whose every read has a deadline (a broken server fails, never hangs).
-class LiveClient {
- public:
-  // `receive_buffer` > 0 shrinks the socket's receive buffer: a phone on a slow link.
-  explicit LiveClient(unsigned short port, int receive_buffer = 0) : ws_(io_) {
-    auto& socket = beast::get_lowest_layer(ws_);
-    socket.open(asio::ip::tcp::v4());
-    if (receive_buffer > 0) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    ws_.handshake("127.0.0.1", "/api/v1/live");
-  }
-
-  void send(const json& message) { ws_.write(asio::buffer(message.dump())); }
-
-  // The next message; throws when the connection ends, or after 10 s of silence.
-  json receive() {
-    beast::flat_buffer buffer;
-    std::optional<beast::error_code> result;
-    ws_.async_read(buffer, [&](beast::error_code error, std::size_t) { result = error; });
-    io_.restart();
-    io_.run_for(std::chrono::seconds(10));
-    if (!result) {
-      beast::get_lowest_layer(ws_).cancel();
-      io_.restart();
-      io_.run();
-      throw std::runtime_error("no message within 10 s");
-    }
-    if (*result) throw boost::system::system_error(*result);
-    return json::parse(beast::buffers_to_string(buffer.data()));
-  }
-
-  // The next message of `type`, skipping others.
-  json receive(const std::string& type) {
-    for (int i = 0; i < 100; ++i) {
-      json message = receive();
-      if (message["type"] == type) return message;
-    }
-    FAIL("no " << type << " message");
-    return nullptr;
-  }
-
-  // The close code the server ended the connection with, after reading
-  // whatever it sent first; 0 when it is still open after 1,000 messages.
-  int read_until_closed() {
-    try {
-      for (int i = 0; i < 100'000; ++i) receive();
-    } catch (const boost::system::system_error&) {
-      return ws_.reason().code;
-    } catch (const std::runtime_error&) {
-      return 0;  // silent: still open
-    }
-    return 0;
-  }
-
-  json subscribe(const json& request) {
-    json message = request;
-    message["type"] = "subscribe";
-    send(message);
-    return receive();
-  }
-
- private:
-  asio::io_context io_;
-  websocket::stream<asio::ip::tcp::socket> ws_;
-};
 
 std::int64_t add_session(Desk& desk, const std::string& title) {
   const auto created = desk.call("POST", "/api/v1/events/somri-21/sessions",
