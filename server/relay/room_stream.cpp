@@ -1,5 +1,6 @@
 #include "relay/room_stream.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <fstream>
 #include <sstream>
@@ -17,6 +18,8 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::size_t kBitrateSegments = 6;
+// The detail on_segment passes when the stream has become playable.
+constexpr const char* kPlayable = "playable";
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -203,6 +206,9 @@ void RoomStream::on_state(streaming::RelayState state, const std::string& detail
   const std::int64_t now = domain::unix_now();
   switch (state) {
     case streaming::RelayState::live: {
+      // A publisher is connected; the stream is live for players once its
+      // master playlist lists the video (see on_segment).
+      if (detail != kPlayable) break;
       {
         std::lock_guard lock(mutex_);
         if (before != StreamState::reconnecting || !snapshot_.started_at) snapshot_.started_at = now;
@@ -233,9 +239,12 @@ void RoomStream::on_state(streaming::RelayState state, const std::string& detail
 }
 
 void RoomStream::on_segment(const streaming::SegmentClosed& segment) {
-  // Segments flowing are the surest sign of a live stream, whatever order
-  // the relay's state changes came in.
-  if (!stopping_ && snapshot().state != StreamState::live) on_state(streaming::RelayState::live, "segments arriving");
+  // Live for players once the master playlist can be played: segments
+  // flowing are also the surest sign, whatever order the relay's state
+  // changes came in.
+  if (!stopping_ && snapshot().state != StreamState::live && master_ready()) {
+    on_state(streaming::RelayState::live, kPlayable);
+  }
   const double seconds = std::chrono::duration<double>(segment.duration).count();
   if (segment.bytes > 0 && seconds > 0.2) {
     auto& last = sizes_[segment.rendition].last;
@@ -379,6 +388,15 @@ void RoomStream::tick() {
       ops::logger().error("stream: cannot follow the agenda", {{"reason", error.what()}});
     }
   });
+}
+
+bool RoomStream::master_ready() const {
+  const StreamSnapshot current = snapshot();
+  const std::string master = read_file(current.run_dir / "master.m3u8");
+  if (master.empty()) return false;
+  const bool has_video = std::any_of(current.renditions.begin(), current.renditions.end(),
+                                     [](const RenditionStatus& r) { return r.name == "video"; });
+  return !has_video || master.find("video/index.m3u8") != std::string::npos;
 }
 
 std::string RoomStream::master_text() const {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <thread>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -35,8 +36,8 @@ struct RunningServer {
 };
 
 std::vector<std::string> serve_args(const TempDir& data, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{kBinary,        "serve", "--port", "0", "--data-dir", data.path().string(),
-                                "--static-dir", kStatic};
+  std::vector<std::string> args{kBinary,        "serve",   "--port",          "0", "--data-dir", data.path().string(),
+                                "--static-dir", kStatic, "--srt-port-base", "0"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -189,6 +190,39 @@ TEST_CASE("--demo prints a demo delegate's access code, which signs the delegate
       http_request(again.port, "GET", "/api/v1/me", {}, json_headers(signed_in.json()["token"].get<std::string>()));
   CHECK(me.json()["name"] == "Nguyễn Minh Anh");
   CHECK(me.json()["event"] == "somri-21");
+}
+
+TEST_CASE("--demo puts a session on air from the synthetic venue encoder, with floor, English and Vietnamese") {
+  TempDir data;
+  RunningServer server(serve_args(data, {"--demo"}));
+  const auto rooms = http_request(server.port, "GET", "/api/v1/events/somri-21/rooms?limit=200").json();
+  std::int64_t room = 0;
+  for (const auto& entry : rooms["items"]) {
+    if (entry["streamed"] == true) {
+      room = entry["id"];
+      break;
+    }
+  }
+  REQUIRE(room > 0);
+  const std::string stream = "/api/v1/events/somri-21/rooms/" + std::to_string(room) + "/stream";
+  nlohmann::json status;
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < until) {
+    status = http_request(server.port, "GET", stream).json();
+    if (status["state"] == "live" && status["languages"].size() == 3 && !status["session"].is_null()) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  INFO(status.dump());
+  REQUIRE(status["state"] == "live");
+  CHECK(status["languages"].size() == 3);
+  const auto master = http_request(server.port, "GET", status["playback"]["hls"].get<std::string>());
+  CHECK(master.status == 200);
+  CHECK(master.body.find("LANGUAGE=\"vi\"") != std::string::npos);
+  const auto session = http_request(server.port, "GET", status["session"]["href"].get<std::string>()).json();
+  CHECK(session["status"] == "live");
+  server.process.send_signal(SIGTERM);
+  REQUIRE(server.process.wait(20s) == 0);
+  CHECK(server.process.stdout_text().find("Live demo:") != std::string::npos);
 }
 
 TEST_CASE("a database from a newer Plenary stops the server at start with a clear message") {

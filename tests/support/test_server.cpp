@@ -17,6 +17,7 @@ TestServer::TestServer(Tweak tweak, BeforeStart before_start) {
   config.io_threads = 2;
   config.worker_threads = 2;
   config.handle_signals = false;
+  config.srt_port_base = 0;  // streamed rooms listen on free UDP ports
   config.log_level = "warn";
   if (tweak) tweak(config);
   app_ = std::make_unique<app::Application>(config);
