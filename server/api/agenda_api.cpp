@@ -11,6 +11,7 @@
 #include "api/routes.hpp"
 #include "auth/password.hpp"
 #include "db/registration_store.hpp"
+#include "db/stream_store.hpp"
 #include "domain/instant.hpp"
 #include "domain/language.hpp"
 #include "http/gzip.hpp"
@@ -156,6 +157,7 @@ Response get_agenda(RequestContext& context) {
     data.tracks = db::agenda_store::list_tracks(connection, data.event.id, everything);
     data.people = db::agenda_store::list_people(connection, data.event.id, everything);
     data.sessions = db::agenda_store::list_sessions(connection, data.event.id);
+    data.replays = db::stream_store::replays_of_event(connection, data.event.id);
   });
   if (filters->room_id && std::none_of(data.rooms.begin(), data.rooms.end(),
                                        [&](const domain::Room& room) { return room.id == *filters->room_id; })) {
@@ -197,6 +199,10 @@ Response get_session(RequestContext& context) {
       if (auto person = db::agenda_store::find_person(connection, data.event.id, speaker.person_id)) {
         data.people.push_back(*person);
       }
+    }
+    if (auto recording = db::stream_store::find_recording(connection, id);
+        recording && recording->complete && recording->seconds > 0) {
+      data.replays[id] = recording->seconds;
     }
     return std::move(*found);
   });

@@ -37,6 +37,10 @@ std::string stream_path(const std::string& event_slug, std::int64_t room_id) {
   return "/live/" + event_slug + "/" + std::to_string(room_id) + "/master.m3u8";
 }
 
+std::string replay_path(const std::string& event_slug, std::int64_t session_id) {
+  return "/replay/" + event_slug + "/" + std::to_string(session_id) + "/master.m3u8";
+}
+
 nlohmann::json render_event(const domain::Event& event, const View& view) {
   auto days = nlohmann::json::array();
   for (auto day = event.first_day; day <= event.last_day; day = domain::add_days(day, 1)) {
@@ -95,6 +99,9 @@ nlohmann::json render_session(const domain::Session& session, const AgendaData& 
   const domain::Room* room = by_id(data.rooms, session.room_id);
   out["room"] = room ? render_room(*room, view) : nlohmann::json(nullptr);
   if (room != nullptr && room->streamed) out["stream"] = {{"hls", stream_path(data.event.slug, room->id)}};
+  if (const auto replay = data.replays.find(session.id); replay != data.replays.end()) {
+    out["replay"] = {{"hls", replay_path(data.event.slug, session.id)}, {"seconds", replay->second}};
+  }
   const domain::Track* track = by_id(data.tracks, session.track_id);
   out["track"] = track ? render_track(*track, view) : nlohmann::json(nullptr);
   auto speakers = nlohmann::json::array();

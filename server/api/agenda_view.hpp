@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +42,7 @@ struct AgendaData {
   std::vector<domain::Track> tracks;
   std::vector<domain::Person> people;
   std::vector<domain::Session> sessions;
+  std::map<std::int64_t, double> replays;  // session id -> seconds of its finished recording
 };
 
 struct AgendaFilter {
@@ -51,6 +54,8 @@ struct AgendaFilter {
 
 // The HLS address of a streamed room (served by the video relay).
 std::string stream_path(const std::string& event_slug, std::int64_t room_id);
+// The HLS address of a session's recording, once it has ended.
+std::string replay_path(const std::string& event_slug, std::int64_t session_id);
 
 nlohmann::json render_event(const domain::Event& event, const View& view);
 nlohmann::json render_room(const domain::Room& room, const View& view);

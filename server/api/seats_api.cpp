@@ -8,6 +8,7 @@
 #include "api/registration_support.hpp"
 #include "api/routes.hpp"
 #include "db/registration_store.hpp"
+#include "db/stream_store.hpp"
 #include "domain/instant.hpp"
 #include "http/router.hpp"
 
@@ -204,6 +205,7 @@ Response my_agenda(RequestContext& context) {
     r.data.tracks = db::agenda_store::list_tracks(connection, r.data.event.id, everything);
     r.data.people = db::agenda_store::list_people(connection, r.data.event.id, everything);
     r.data.sessions = db::agenda_store::list_sessions(connection, r.data.event.id);
+    r.data.replays = db::stream_store::replays_of_event(connection, r.data.event.id);
     r.bookmarks = store::bookmarks_of(connection, principal.registration_id);
     for (auto& rsvp : store::rsvps_of(connection, principal.registration_id)) {
       const std::int64_t place =

@@ -107,6 +107,16 @@ void put_recording(Connection& c, const StoredRecording& recording) {
   statement->run();
 }
 
+std::map<std::int64_t, double> replays_of_event(Connection& c, std::int64_t event_id) {
+  auto statement = c.prepare(
+      "SELECT r.session_id, r.seconds FROM recordings r JOIN sessions s ON s.id = r.session_id "
+      "WHERE s.event_id = ?1 AND r.status = 'complete' AND r.seconds > 0");
+  statement->bind(1, event_id);
+  std::map<std::int64_t, double> replays;
+  while (statement->step()) replays[statement->int64(0)] = statement->real(1);
+  return replays;
+}
+
 std::optional<std::int64_t> session_on_air_at(Connection& c, std::int64_t room_id, std::int64_t now,
                                               std::int64_t early) {
   auto statement = c.prepare(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,8 @@ std::vector<int> used_ports(Connection& c);
 
 std::optional<StoredRecording> find_recording(Connection& c, std::int64_t session_id);
 void put_recording(Connection& c, const StoredRecording& recording);
+// Session id -> seconds, for the event's finished recordings with something in them.
+std::map<std::int64_t, double> replays_of_event(Connection& c, std::int64_t event_id);
 
 // The session a stream starting in `room_id` at `now` belongs to: scheduled
 // there, not cancelled, begun (or beginning within `early` seconds) and not

@@ -64,10 +64,6 @@ void forget_agenda(const AiringParts& parts, const std::string& slug) {
 
 }  // namespace
 
-std::string replay_path(const std::string& event_slug, std::int64_t session_id) {
-  return "/replay/" + event_slug + "/" + std::to_string(session_id) + "/master.m3u8";
-}
-
 std::string recording_folder(std::int64_t session_id) {
   return "recordings/" + std::to_string(session_id);
 }
@@ -144,7 +140,7 @@ void take_off_air(const AiringParts& parts, std::int64_t session_id, double reco
       recording->ended_at = now;
       recording->seconds = recorded_seconds;
       db::stream_store::put_recording(connection, *recording);
-      if (recorded_seconds > 0) replay = replay_path(event.slug, session_id);
+      if (recorded_seconds > 0) replay = api::replay_path(event.slug, session_id);
     }
     audit(connection, event, "session.ended", session, now);
     nlohmann::json data = {{"session", api::with_id(api::session_input(session, event), session.id)},

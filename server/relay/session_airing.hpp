@@ -56,8 +56,6 @@ std::optional<AiredSession> left_live(const AiringParts& parts, std::int64_t roo
 // the replay's URL. Does nothing to a session no longer live.
 void take_off_air(const AiringParts& parts, std::int64_t session_id, double recorded_seconds, std::int64_t now);
 
-// "/replay/{event}/{session}/master.m3u8"
-std::string replay_path(const std::string& event_slug, std::int64_t session_id);
 // Where a session's recording is kept, relative to the media directory.
 std::string recording_folder(std::int64_t session_id);
 

@@ -249,6 +249,19 @@ TEST_CASE("a room's camera reaches remote attendees: every language, growing pla
       venue.get("/replay/live-21/" + std::to_string(venue.session) + "/video/" + last_segment(replay_list.body));
   CHECK(replay_segment.status == 200);
   CHECK(venue.status()["state"] == "idle");
+  // The agenda offers the replay with the ended session.
+  const json ended_session =
+      venue.desk.call("GET", "/api/v1/events/live-21/sessions/" + std::to_string(venue.session)).json();
+  CHECK(ended_session["status"] == "ended");
+  CHECK(ended_session["replay"]["hls"] == replay);
+  const json agenda = venue.desk.call("GET", "/api/v1/events/live-21/agenda").json();
+  bool listed = false;
+  for (const auto& day : agenda["days"]) {
+    for (const auto& item : day["sessions"]) {
+      if (item["id"] == venue.session) listed = item.contains("replay") && item["replay"]["hls"] == replay;
+    }
+  }
+  CHECK(listed);
 }
 
 TEST_CASE("a delegates-only stream needs a valid playback token on every playlist and segment") {
