@@ -257,9 +257,13 @@ void RoomStream::on_segment(const streaming::SegmentClosed& segment) {
       total_seconds += s;
     }
     std::lock_guard lock(mutex_);
-    for (auto& rendition : snapshot_.renditions) {
-      if (rendition.name == segment.rendition) rendition.bits_per_second = 8 * total_bytes / total_seconds;
+    auto found = std::find_if(snapshot_.renditions.begin(), snapshot_.renditions.end(),
+                              [&](const RenditionStatus& r) { return r.name == segment.rendition; });
+    // The relay's own variants (audio-only, lower resolution) show up here first.
+    if (found == snapshot_.renditions.end()) {
+      found = snapshot_.renditions.insert(snapshot_.renditions.end(), RenditionStatus{.name = segment.rendition});
     }
+    found->bits_per_second = 8 * total_bytes / total_seconds;
   }
   if (recording_) recording_->add(snapshot().run, segment);
 }
