@@ -225,6 +225,27 @@ TEST_CASE("--demo puts a session on air from the synthetic venue encoder, with f
   CHECK(server.process.stdout_text().find("Live demo:") != std::string::npos);
 }
 
+TEST_CASE("without the GStreamer plugins it needs the server starts, says so in one line, and serves the rest") {
+  TempDir data;
+  TempDir no_plugins;
+  RunningServer server(serve_args(data, {"--demo", "--no-demo-encoder"}),
+                       {"GST_PLUGIN_SYSTEM_PATH_1_0=" + no_plugins.path().string(),
+                        "GST_PLUGIN_PATH_1_0=" + no_plugins.path().string(),
+                        "GST_REGISTRY_1_0=" + (no_plugins.path() / "registry.bin").string()});
+  CHECK(http_request(server.port, "GET", "/api/v1/events/somri-21/agenda").status == 200);
+  const auto stream = http_request(server.port, "GET", "/api/v1/events/somri-21/rooms/1/stream");
+  CHECK(stream.status == 200);
+  CHECK(stream.json()["state"] == "unavailable");
+  CHECK(stream.json()["detail"].get<std::string>().find("srtsrc") != std::string::npos);
+  CHECK(http_request(server.port, "GET", "/live/somri-21/1/master.m3u8").status == 404);
+  server.process.send_signal(SIGTERM);
+  REQUIRE(server.process.wait(20s) == 0);
+  const std::string log = server.process.stderr_text();
+  const auto first = log.find("streaming unavailable");
+  CHECK(first != std::string::npos);
+  CHECK(log.find("streaming unavailable", first + 1) == std::string::npos);  // one line
+}
+
 TEST_CASE("a database from a newer Plenary stops the server at start with a clear message") {
   TempDir data;
   {

@@ -218,6 +218,21 @@ TEST_CASE("a room's camera reaches remote attendees: every language, growing pla
   CHECK(decoded.buffers > 0);
   CHECK(decoded.caps.find("video/x-raw") != std::string::npos);
 
+  // And a segment of the Vietnamese interpretation decodes as AAC.
+  const std::string vietnamese = first_uri(master, "audio_2/index.m3u8");
+  REQUIRE_FALSE(vietnamese.empty());
+  std::string audio_segment;
+  REQUIRE(eventually([&] {
+    audio_segment = last_segment(venue.get(venue.base() + vietnamese).body);
+    return audio_segment.ends_with(".ts");
+  }));
+  const auto audio = venue.get(venue.base() + directory_of(vietnamese) + audio_segment);
+  REQUIRE(audio.status == 200);
+  std::ofstream(scratch.path() / "audio.ts", std::ios::binary) << audio.body;
+  const auto heard = streaming::test::decode_segment(scratch.path() / "audio.ts", streaming::test::MediaKind::audio);
+  CHECK(heard.error == "");
+  CHECK(heard.caps.find("audio/x-raw") != std::string::npos);
+
   const json status = venue.status();
   CHECK(status["state"] == "live");
   CHECK(status["access"] == "public");
