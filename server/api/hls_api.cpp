@@ -50,9 +50,9 @@ relay::HlsTarget target_of(const RequestContext& context, bool live) {
   return std::move(*target);
 }
 
-// 403 unless the token lets its holder watch `room_id` now.
-void check_token(const RequestContext& context, const relay::HlsTarget& target, std::int64_t room_id,
-                 const char* what) {
+// 403 unless the token lets its holder watch `room_id` now; what it grants.
+auth::PlaybackGrant check_token(const RequestContext& context, const relay::HlsTarget& target, std::int64_t room_id,
+                                const char* what) {
   if (target.token.empty()) {
     throw http::forbidden(std::string(what) +
                           " is for delegates: play the URL with a playback token that the stream endpoint gives "
@@ -61,7 +61,7 @@ void check_token(const RequestContext& context, const relay::HlsTarget& target, 
   const auto verdict = auth::verify_playback_token(context.services().streaming->playback_secret(), target.token,
                                                    room_id, domain::unix_now());
   switch (verdict.check) {
-    case auth::PlaybackCheck::valid: return;
+    case auth::PlaybackCheck::valid: return verdict.grant;
     case auth::PlaybackCheck::expired:
       throw http::forbidden("The playback token has expired: ask the stream endpoint for a new one.");
     case auth::PlaybackCheck::wrong_room: throw http::forbidden("The playback token is for another room.");
@@ -98,13 +98,12 @@ Response segment_response(const std::filesystem::path& file, bool private_answer
   return response;
 }
 
-std::string viewer_of(const RequestContext& context, const relay::HlsTarget& target) {
-  if (!target.token.empty()) {
-    // The delegate the token was made for, without trusting it further: a
-    // bad token never gets this far.
-    const std::size_t dot = target.token.find('.');
-    return "token:" + target.token.substr(0, dot);
-  }
+// Who is watching: the delegate a checked token names (hosts, 0, by token),
+// else the address and browser.
+std::string viewer_of(const RequestContext& context, const relay::HlsTarget& target,
+                      const std::optional<auth::PlaybackGrant>& grant) {
+  if (grant && grant->registration_id != 0) return "delegate:" + std::to_string(grant->registration_id);
+  if (grant) return "token:" + target.token.substr(0, target.token.find('.'));
   return context.request().remote_address + " " +
          std::string(context.request().headers.get("User-Agent").value_or(""));
 }
@@ -122,7 +121,8 @@ Response get_live(RequestContext& context) {
   const relay::HlsTarget target = target_of(context, true);
   const bool delegates_only =
       snapshot.settings.event_delegates_only || (snapshot.session && snapshot.session->delegates_only);
-  if (delegates_only) check_token(context, target, room_id, "This stream");
+  std::optional<auth::PlaybackGrant> grant;
+  if (delegates_only) grant = check_token(context, target, room_id, "This stream");
 
   if (target.file == "master.m3u8") {
     auto master = read_small_file(snapshot.run_dir / "master.m3u8");
@@ -132,14 +132,14 @@ Response get_live(RequestContext& context) {
       error.headers().set("Cache-Control", "max-age=1");
       throw error;
     }
-    stream->note_viewer(viewer_of(context, target));
+    stream->note_viewer(viewer_of(context, target, grant));
     return playlist_response(relay::prefix_playlist_uris(*master, snapshot.run + "/"), delegates_only);
   }
   const std::filesystem::path file = snapshot.run_dir.parent_path() / target.run / target.rendition / target.file;
   if (target.playlist()) {
     auto text = read_small_file(file);
     if (!text) throw http::not_found("There is no such playlist (any more): reload the master playlist.");
-    stream->note_viewer(viewer_of(context, target));
+    stream->note_viewer(viewer_of(context, target, grant));
     return playlist_response(std::move(*text), delegates_only);
   }
   return segment_response(file, delegates_only);

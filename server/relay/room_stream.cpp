@@ -175,8 +175,9 @@ void RoomStream::update(RoomSettings settings) {
   });
 }
 
-void RoomStream::stop(std::function<void()> done) {
-  on_strand([done = std::move(done)](RoomStream& self) mutable {
+void RoomStream::stop(std::function<void()> done, bool end_session) {
+  on_strand([done = std::move(done), end_session](RoomStream& self) mutable {
+    if (end_session && !self.stopping_) self.end_session(domain::unix_now());
     self.stopping_ = true;
     std::shared_ptr<streaming::RoomRelay> relay;
     {

@@ -99,9 +99,10 @@ class RoomStream : public std::enable_shared_from_this<RoomStream> {
   // New settings: a new key is applied at once; a new port, passphrase or
   // variant set restarts the relay in a new run.
   void update(RoomSettings settings);
-  // Stops the relay (playlists get ENDLIST); the session stays live so a
-  // restarted server takes it up again. `done` runs once the port is free.
-  void stop(std::function<void()> done);
+  // Stops the relay (playlists get ENDLIST). At shutdown the session stays
+  // live so a restarted server takes it up again; for a room no longer
+  // streamed (`end_session`) it ends now. `done` runs once the port is free.
+  void stop(std::function<void()> done, bool end_session = false);
   // Every few seconds: ends a session whose stream stayed away, moves on to
   // the next session when the current one is over.
   void tick();

@@ -303,7 +303,7 @@ void StreamingService::reconcile() {
       continue;
     }
     ops::logger().info("stream: the room is no longer streamed", {{"room", it->first}});
-    it->second->stop({});
+    it->second->stop({}, /*end_session=*/true);
     it = p.rooms.erase(it);
   }
 }

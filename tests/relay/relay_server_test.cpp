@@ -429,3 +429,18 @@ TEST_CASE("bad stream settings are refused and change nothing") {
   CHECK(venue.desk.call("GET", "/live/live-21/" + std::to_string(venue.room) + "/r1/../../x.ts").status == 404);
   CHECK(venue.desk.call("GET", "/live/somri-21/" + std::to_string(venue.room) + "/master.m3u8").status == 404);
 }
+
+TEST_CASE("a room that stops being streamed ends the session on air and stops listening") {
+  Venue venue;
+  LiveClient phone(venue.desk.server.port());
+  phone.subscribe({{"channel", "event:live-21"}});
+  venue.start_encoder(venue.settings()["stream_key"]);
+  phone.receive("session.live", 20);
+  REQUIRE(venue.desk.call("PATCH", "/api/v1/events/live-21/rooms/" + std::to_string(venue.room),
+                          {{"streamed", false}}, venue.desk.admin)
+              .status == 200);
+  const json ended = phone.receive("session.ended", 20);
+  CHECK(ended["data"]["session"]["id"] == venue.session);
+  CHECK(venue.status()["state"] == "off");
+  CHECK(venue.get(venue.base() + "master.m3u8").status == 404);
+}
