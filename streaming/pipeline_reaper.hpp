@@ -37,7 +37,14 @@ class PipelineReaper {
 
  private:
   void join() {
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+    if (!thread_.joinable()) return;
+    // The teardown thread may drop the last reference to this reaper's
+    // owner: it cannot join itself, and it is about to end anyway.
+    if (thread_.get_id() == std::this_thread::get_id()) {
+      thread_.detach();
+    } else {
+      thread_.join();
+    }
   }
   std::thread thread_;
 };

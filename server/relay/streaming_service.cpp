@@ -91,6 +91,8 @@ struct StreamingService::Parts {
 
   mutable std::mutex mutex;
   std::map<std::int64_t, std::shared_ptr<RoomStream>> rooms;  // guarded by mutex
+  std::size_t retiring = 0;                                   // rooms taken out, still stopping; guarded by mutex
+  std::condition_variable retired;
 
   std::shared_ptr<streaming::SyntheticEncoder> demo_encoder;  // on `gstreamer`
   std::unique_ptr<asio::steady_timer> demo_retry;             // on `gstreamer`
@@ -196,6 +198,11 @@ void StreamingService::stop() {
     if (!done_changed.wait_for(lock, std::chrono::seconds(10), [&] { return pending == 0; })) {
       ops::logger().warn("streaming: relays still stopping at shutdown", {{"rooms", pending}});
     }
+  }
+  {
+    // Rooms taken out of service just before, still letting go of their ports.
+    std::unique_lock lock(p.mutex);
+    p.retired.wait_for(lock, std::chrono::seconds(10), [&p] { return p.retiring == 0; });
   }
   std::promise<void> stopped;
   asio::post(p.gstreamer, [&p, &stopped] {
@@ -303,7 +310,14 @@ void StreamingService::reconcile() {
       continue;
     }
     ops::logger().info("stream: the room is no longer streamed", {{"room", it->first}});
-    it->second->stop({}, /*end_session=*/true);
+    ++p.retiring;
+    it->second->stop(
+        [&p] {
+          std::lock_guard retiring_lock(p.mutex);
+          --p.retiring;
+          p.retired.notify_all();
+        },
+        /*end_session=*/true);
     it = p.rooms.erase(it);
   }
 }
