@@ -1,6 +1,8 @@
 #include "net/live_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <chrono>
+#include <random>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -33,6 +35,13 @@ asio::ip::tcp::socket moved_to(asio::ip::tcp::socket&& socket, const live::Lanes
   return asio::ip::tcp::socket(executor);
 }
 
+// A connection's own time-out, 75-100 % of the limit (see start()).
+std::chrono::steady_clock::duration jittered(std::chrono::steady_clock::duration limit) {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  std::uniform_real_distribution<double> share(0.75, 1.0);
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit * share(random));
+}
+
 }  // namespace
 
 LiveSession::LiveSession(asio::ip::tcp::socket&& socket, std::shared_ptr<ServerState> state, std::string remote)
@@ -57,8 +66,11 @@ void LiveSession::start(beast::http::request<beast::http::string_body> request, 
   ws_.next_layer().bind_owner(weak_from_this(), [this](beast::error_code) { finish(); });
   // Pings when idle and a time-out for a peer that stops answering them:
   // a phone that went into a lift is reaped, not kept forever.
+  // Each connection's time-out is drawn from 75-100 % of the limit: phones
+  // that subscribed in the same second (everyone, after a venue's Wi-Fi came
+  // back) are then pinged spread out, not all at once every half time-out.
   websocket::stream_base::timeout timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
-  timeout.idle_timeout = state_->limits.live_idle_timeout;
+  timeout.idle_timeout = jittered(state_->limits.live_idle_timeout);
   timeout.keep_alive_pings = true;
   ws_.set_option(timeout);
   ws_.read_message_max(kMaxMessageBytes);
