@@ -57,11 +57,15 @@ void put_room_stream(Connection& c, const StoredRoomStream& stream) {
       "low_video_height, key_rotated_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
       "ON CONFLICT (room_id) DO UPDATE SET srt_port = ?2, stream_key = ?3, passphrase = ?4, track_languages = ?5, "
       "audio_only = ?6, low_video_height = ?7, key_rotated_at = ?8, updated_at = ?9");
-  const std::optional<std::int64_t> height =
-      stream.low_video_height ? std::optional<std::int64_t>(*stream.low_video_height) : std::nullopt;
   statement->bind_all(stream.room_id, static_cast<std::int64_t>(stream.srt_port), stream.stream_key,
-                      stream.passphrase, nlohmann::json(stream.track_languages).dump(), stream.audio_only, height,
-                      stream.key_rotated_at, stream.updated_at);
+                      stream.passphrase, nlohmann::json(stream.track_languages).dump(), stream.audio_only);
+  if (stream.low_video_height) {
+    statement->bind(7, static_cast<std::int64_t>(*stream.low_video_height));
+  } else {
+    statement->bind(7, nullptr);
+  }
+  statement->bind(8, stream.key_rotated_at);
+  statement->bind(9, stream.updated_at);
   statement->run();
 }
 
