@@ -17,9 +17,13 @@ std::string seconds_text(std::chrono::nanoseconds duration) {
   return text;
 }
 
-int ceil_seconds(std::chrono::nanoseconds duration) {
+// RFC 8216 4.3.3.1: each EXTINF, rounded to the nearest integer, must not
+// exceed the target duration. Rounding up instead would turn the 1.00008 s
+// segments of a 1 s GOP into a target of 2 s, and players keep a distance
+// from the live edge of a few target durations.
+int rounded_seconds(std::chrono::nanoseconds duration) {
   const auto ns = duration.count();
-  return static_cast<int>((ns + 999'999'999) / 1'000'000'000);
+  return static_cast<int>((ns + 500'000'000) / 1'000'000'000);
 }
 
 }  // namespace
@@ -56,7 +60,7 @@ void MediaPlaylist::add(std::string uri, std::chrono::nanoseconds duration,
   segment.discontinuity = pending_discontinuity_ && !segments_.empty();
   segment.program_date_time = program_date_time;
   pending_discontinuity_ = false;
-  target_duration_s_ = std::max(target_duration_s_, ceil_seconds(duration));
+  target_duration_s_ = std::max(target_duration_s_, rounded_seconds(duration));
   if (segments_.empty()) media_sequence_ = segment.sequence;
   segments_.push_back(std::move(segment));
 

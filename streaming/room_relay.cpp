@@ -105,20 +105,164 @@ void add_chain(GstBin* bin, std::initializer_list<const ElementHandle*> chain) {
   for (auto it = std::rbegin(chain); it != std::rend(chain); ++it) gst_element_sync_state_with_parent((*it)->get());
 }
 
+// --- video segments closed as soon as they are complete ----------------------
+//
+// splitmuxsink (1.22) judges a GOP only once the next keyframe has arrived,
+// and ends a file only before a GOP it judges; with max-size-time alone the
+// file holding GOP n closes when keyframe n+2 arrives, a whole GOP late. So a
+// video segmenter has no size limit and is told where to cut: when a keyframe
+// that is to start a segment reaches it, a split-at-running-time at that
+// keyframe; and the frame after every keyframe is shown to splitmuxsink as a
+// keyframe too, so the keyframe is a GOP of its own, judged (and the file
+// before it closed) one frame later. That frame carries kShownAsKeyframe and
+// gets its delta-unit flag back before the muxer, so the muxer marks random
+// access as before; no cut falls on it (only requested times cut).
+
+constexpr const char* kShownAsKeyframe = "PlenaryShownAsKeyframe";
+
+void register_shown_as_keyframe_meta() {
+  // Registering a name twice fails; a function-local static runs once.
+  static const GstMetaInfo* const info = [] {
+    static const gchar* tags[] = {nullptr};
+    return gst_meta_register_custom(kShownAsKeyframe, tags, nullptr, nullptr, nullptr);
+  }();
+  if (info == nullptr) throw std::runtime_error("cannot register the custom buffer meta");
+}
+
+// Only splitmuxsink's input streaming thread touches it.
+struct VideoCutter {
+  GstElement* splitmux = nullptr;  // borrowed: owns the pad the probe is on
+  gint64 segment_ns = 0;
+  GstSegment segment{};
+  gint64 segment_start = -1;  // running time of the keyframe that opened the current segment
+  gint64 last_keyframe = -1;
+  gint64 follow = -1;  // running time of the keyframe whose next frame is to be shown as one
+};
+
+bool video_running_time(const GstSegment& segment, GstBuffer* buffer, gint64& out) {
+  // As splitmuxsink does: PTS, else DTS.
+  const GstClockTime ts = GST_BUFFER_PTS_IS_VALID(buffer) ? GST_BUFFER_PTS(buffer) : GST_BUFFER_DTS(buffer);
+  if (segment.format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID(ts)) return false;
+  guint64 magnitude = 0;
+  const gint sign = gst_segment_to_running_time_full(&segment, GST_FORMAT_TIME, ts, &magnitude);
+  if (sign == 0) return false;
+  out = sign > 0 ? static_cast<gint64>(magnitude) : -static_cast<gint64>(magnitude);
+  return true;
+}
+
+// A keyframe at `running_time`: cut before it when the next GOP, if as long as
+// the last one, would make the segment longer than segment_ns. For regular
+// GOPs that is exactly where splitmuxsink's own max-size-time cut (a segment
+// is as many whole GOPs as fit), only without waiting for the next GOP.
+void on_video_keyframe(VideoCutter& cutter, gint64 running_time) {
+  cutter.follow = running_time;
+  if (cutter.segment_start < 0) {
+    // The first keyframe opens the first segment. A split asked for here
+    // would only count after splitmuxsink has written something, i.e. at
+    // the next GOP it judges: the frame shown as a keyframe.
+    cutter.segment_start = running_time;
+    cutter.last_keyframe = running_time;
+    return;
+  }
+  const gint64 gop = running_time - cutter.last_keyframe;
+  cutter.last_keyframe = running_time;
+  if (running_time - cutter.segment_start + gop <= cutter.segment_ns) return;
+  g_signal_emit_by_name(cutter.splitmux, "split-at-running-time", static_cast<guint64>(running_time));
+  cutter.segment_start = running_time;
+}
+
+GstPadProbeReturn on_video_segmenter_input(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto& cutter = *static_cast<VideoCutter*>(data);
+  if (GST_PAD_PROBE_INFO_TYPE(info) & (GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH)) {
+    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+    if (GST_EVENT_TYPE(event) == GST_EVENT_SEGMENT) {
+      gst_event_copy_segment(event, &cutter.segment);
+    } else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
+      gst_segment_init(&cutter.segment, GST_FORMAT_UNDEFINED);
+    }
+    return GST_PAD_PROBE_OK;
+  }
+  GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  if (buffer == nullptr) return GST_PAD_PROBE_OK;
+  gint64 running_time = 0;
+  const bool timed = video_running_time(cutter.segment, buffer, running_time);
+  if (!GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT)) {
+    cutter.follow = -1;
+    // Without a time splitmuxsink's GOP start cannot be matched: not a cut.
+    if (timed) on_video_keyframe(cutter, running_time);
+    return GST_PAD_PROBE_OK;
+  }
+  const gint64 keyframe = std::exchange(cutter.follow, -1);
+  // A frame shown before the keyframe (open-GOP B-frame) would pull the
+  // keyframe's GOP start back before the requested time; then the cut waits
+  // for the next GOP, as without this.
+  if (keyframe < 0 || !timed || running_time <= keyframe) return GST_PAD_PROBE_OK;
+  buffer = gst_buffer_make_writable(buffer);
+  GST_BUFFER_FLAG_UNSET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
+  gst_buffer_add_custom_meta(buffer, kShownAsKeyframe);
+  GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  return GST_PAD_PROBE_OK;
+}
+
+// The muxer's input: the frame shown as a keyframe is a delta unit again.
+GstPadProbeReturn on_video_mux_input(GstPad*, GstPadProbeInfo* info, gpointer) {
+  GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  if (buffer == nullptr || gst_buffer_get_custom_meta(buffer, kShownAsKeyframe) == nullptr) return GST_PAD_PROBE_OK;
+  buffer = gst_buffer_make_writable(buffer);
+  GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
+  if (GstCustomMeta* meta = gst_buffer_get_custom_meta(buffer, kShownAsKeyframe)) {
+    gst_buffer_remove_meta(buffer, &meta->meta);
+  }
+  GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  return GST_PAD_PROBE_OK;
+}
+
+// splitmuxsink's request pad and the muxer's pads appear when the branch is
+// linked: the probes go on them then (the linking thread).
+void on_video_splitmux_pad_added(GstElement* splitmux, GstPad* pad, gpointer data) {
+  if (!GST_PAD_IS_SINK(pad)) return;
+  auto* cutter = new VideoCutter{splitmux, *static_cast<const gint64*>(data)};
+  gst_segment_init(&cutter->segment, GST_FORMAT_UNDEFINED);
+  gst_pad_add_probe(pad,
+                    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+                                                 GST_PAD_PROBE_TYPE_EVENT_FLUSH),
+                    on_video_segmenter_input, cutter, [](gpointer p) { delete static_cast<VideoCutter*>(p); });
+}
+
+void on_video_mux_pad_added(GstElement*, GstPad* pad, gpointer) {
+  if (GST_PAD_IS_SINK(pad)) gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_video_mux_input, nullptr, nullptr);
+}
+
+enum class SegmenterKind {
+  video,              // cut at keyframes as soon as a segment is complete (above)
+  audio,              // splitmuxsink's own cut: the first frame that would pass segment_ns
+  audio_low_overhead  // the same, with PAT/PMT once a second instead of ten times: at
+                      // 24 kbit/s the tables would otherwise cost more than the sound
+};
+
 // queue ! splitmuxsink(mpegtsmux) writing <output>/<rendition>/seg%05d.ts.
-// `low_overhead` sends PAT/PMT once a second instead of ten times: at 24 kbit/s
-// audio the tables would otherwise cost more than the sound.
 std::pair<ElementHandle, ElementHandle> make_segmenter(const RoomRelay::Shared& shared, const std::string& rendition,
-                                                       bool low_overhead) {
+                                                       SegmenterKind kind) {
   const auto dir = shared.output_dir / rendition;
   std::filesystem::create_directories(dir);
   auto queue = make_element("queue", "q_" + rendition);
   auto mux = make_element("mpegtsmux", "mux_" + rendition);
-  if (low_overhead) g_object_set(mux.get(), "pat-interval", 90000U, "pmt-interval", 90000U, nullptr);
+  if (kind == SegmenterKind::audio_low_overhead) {
+    g_object_set(mux.get(), "pat-interval", 90000U, "pmt-interval", 90000U, nullptr);
+  }
   auto sink = make_element("splitmuxsink", std::string{kSegmentPrefix} + rendition);
   const std::string location = location_pattern(dir, shared.generation);
-  g_object_set(sink.get(), "muxer", mux.get(), "location", location.c_str(), "max-size-time", shared.segment_ns,
-               "send-keyframe-requests", FALSE, nullptr);
+  const bool video = kind == SegmenterKind::video;
+  g_object_set(sink.get(), "muxer", mux.get(), "location", location.c_str(), "max-size-time",
+               video ? guint64{0} : shared.segment_ns, "send-keyframe-requests", FALSE, nullptr);
+  if (video) {
+    register_shown_as_keyframe_meta();
+    // The segment length goes with the handler, freed with it.
+    g_signal_connect_data(sink.get(), "pad-added", G_CALLBACK(on_video_splitmux_pad_added),
+                          new gint64{static_cast<gint64>(shared.segment_ns)},
+                          [](gpointer p, GClosure*) { delete static_cast<gint64*>(p); }, static_cast<GConnectFlags>(0));
+    g_signal_connect(mux.get(), "pad-added", G_CALLBACK(on_video_mux_pad_added), nullptr);
+  }
   return {std::move(queue), std::move(sink)};
 }
 
@@ -260,7 +404,7 @@ void watch_format(const ElementHandle& parser, std::string rendition) {
 // delays only its own segments until the queue is full.
 void build_low_video_branch(RoomRelay::Shared& shared, GstPad* demux_pad, GstElement* tee) {
   const std::string rendition = low_video_rendition(shared.low_video_height);
-  auto [queue, sink] = make_segmenter(shared, rendition, false);
+  auto [queue, sink] = make_segmenter(shared, rendition, SegmenterKind::video);
   // Room for a few seconds of the source: the encoder's pace varies with the picture.
   g_object_set(queue.get(), "max-size-buffers", 0U, "max-size-bytes", 0U, "max-size-time",
                static_cast<guint64>(3 * GST_SECOND), nullptr);
@@ -294,7 +438,7 @@ void build_low_video_branch(RoomRelay::Shared& shared, GstPad* demux_pad, GstEle
 void build_video_branch(RoomRelay::Shared& shared, GstPad* pad, const std::string& codec) {
   const int index = shared.video_count++;
   const std::string rendition = index == 0 ? "video" : "video_" + std::to_string(index);
-  auto [queue, sink] = make_segmenter(shared, rendition, false);
+  auto [queue, sink] = make_segmenter(shared, rendition, SegmenterKind::video);
   auto parse = make_element("h264parse", "parse_" + rendition);
   // Every segment must start decodable on its own: repeat SPS/PPS before each
   // IDR even if the encoder sends them only once.
@@ -321,7 +465,7 @@ void build_video_branch(RoomRelay::Shared& shared, GstPad* pad, const std::strin
 void build_audio_branch(RoomRelay::Shared& shared, GstPad* pad, const std::string& codec) {
   const int audio_index = shared.audio_count++;
   const std::string rendition = "audio_" + std::to_string(audio_index);
-  auto [queue, sink] = make_segmenter(shared, rendition, false);
+  auto [queue, sink] = make_segmenter(shared, rendition, SegmenterKind::audio);
   auto parse = make_element("aacparse", "parse_" + rendition);
   // Before the tee, so the re-encoded variant starts from the same frames.
   guard_segmenter_input(parse.get(), rendition, false);
@@ -333,7 +477,7 @@ void build_audio_branch(RoomRelay::Shared& shared, GstPad* pad, const std::strin
     auto in_queue = make_element("queue", "qin_" + rendition);
     add_chain(shared.bin, {&in_queue, &parse, &tee});
     add_chain(shared.bin, {&queue, &sink});
-    auto [low_queue, low_sink] = make_segmenter(shared, rendition + "_low", true);
+    auto [low_queue, low_sink] = make_segmenter(shared, rendition + "_low", SegmenterKind::audio_low_overhead);
     auto decode = make_element("avdec_aac");
     auto convert = make_element("audioconvert");
     auto resample = make_element("audioresample");

@@ -29,7 +29,10 @@ struct RelayConfig {
   std::string stream_id;                    // expected SRT streamid; empty accepts any
   std::string passphrase;                   // SRT AES passphrase, 10..79 characters; empty: no encryption
   std::filesystem::path output_dir;         // one sub-folder per rendition is created inside
-  std::chrono::milliseconds segment_duration{1000};  // cut at the first keyframe after this
+  // Longest segment: video is cut at a keyframe once the next GOP, if as
+  // long as the last, would not fit (and listed as soon as that keyframe
+  // arrives); audio before the first frame that would not fit.
+  std::chrono::milliseconds segment_duration{1000};
   std::chrono::milliseconds srt_latency{125};
   bool audio_only_variant = false;          // also re-encode each audio track at low bit rate
   int audio_only_kbps = 24;                 // AAC-LC, 24 kHz mono, for the audio-only variant

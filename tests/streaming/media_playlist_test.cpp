@@ -35,8 +35,10 @@ TEST_CASE("a media playlist lists each segment with its duration and parses back
   CHECK(m3u8.first("EXT-X-VERSION") == "3");
   CHECK(m3u8.first("EXT-X-MEDIA-SEQUENCE") == "0");
   CHECK(m3u8.first("EXT-X-DISCONTINUITY-SEQUENCE") == "0");
-  // 1.02 s rounds up: every EXTINF must fit in the target duration.
-  CHECK(m3u8.first("EXT-X-TARGETDURATION") == "2");
+  // RFC 8216 4.3.3.1: each EXTINF rounded to the nearest integer fits the
+  // target: 1.02 s counts as 1 (rounding up would tell players 2 s and keep
+  // them twice as far from the live edge).
+  CHECK(m3u8.first("EXT-X-TARGETDURATION") == "1");
   CHECK(m3u8.tags("EXT-X-ENDLIST").empty());
   CHECK(m3u8.tags("EXT-X-DISCONTINUITY").empty());
 
@@ -50,7 +52,7 @@ TEST_CASE("a media playlist lists each segment with its duration and parses back
 
 TEST_CASE("the target duration only grows, so a player never sees it shrink") {
   MediaPlaylist playlist{{.window = 2, .min_target_duration_s = 1, .min_retention = 0ms}};
-  playlist.add(seg(0), 2400ms, std::nullopt, kT0);
+  playlist.add(seg(0), 2600ms, std::nullopt, kT0);
   CHECK(playlist.target_duration_s() == 3);
   for (int i = 1; i < 5; ++i) playlist.add(seg(i), 1000ms, std::nullopt, kT0);
   CHECK(playlist.target_duration_s() == 3);

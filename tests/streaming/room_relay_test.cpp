@@ -143,6 +143,29 @@ TEST_CASE("three seconds of a synthetic venue over SRT become one-second segment
     }
   }
 
+  SUBCASE("a video segment is reported once the keyframe after it arrives, not a GOP later") {
+    // Reported in order on the strand: before video segment n, no audio
+    // segment may have been reported that ends well after it (audio closes
+    // one frame after its end). splitmuxsink on its own closes video segment
+    // n only at keyframe n+2, after audio segment n+1 (ending 1 s later).
+    const auto end_of = [](const SegmentClosed& s) { return s.start + s.duration; };
+    std::size_t video_seen = 0;
+    const std::size_t video_total = events.segments_of("video");
+    for (std::size_t i = 0; i < events.segments.size(); ++i) {
+      const auto& video = events.segments[i];
+      // The last one closes at the end of the stream, with everything else.
+      if (video.rendition != "video" || ++video_seen == video_total) continue;
+      for (std::size_t j = 0; j < i; ++j) {
+        const auto& earlier = events.segments[j];
+        if (earlier.rendition != "audio_0") continue;
+        INFO("video segment " << video_seen - 1 << " ends at " << end_of(video).count() << " ns, reported after audio "
+                              << earlier.path.filename() << " ending at " << end_of(earlier).count() << " ns");
+        CHECK(end_of(earlier) < end_of(video) + 500ms);
+      }
+    }
+    CHECK(video_seen >= 2);
+  }
+
   SUBCASE("the relay writes a playlist per rendition listing its segments, and a master listing every language") {
     const auto hls = venue.dir.path() / "hls";
     for (const std::string rendition : {"video", "audio_0", "audio_1", "audio_2"}) {
