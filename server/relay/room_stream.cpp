@@ -399,9 +399,11 @@ bool RoomStream::master_ready() const {
   const StreamSnapshot current = snapshot();
   const std::string master = read_file(current.run_dir / "master.m3u8");
   if (master.empty()) return false;
-  const bool has_video = std::any_of(current.renditions.begin(), current.renditions.end(),
-                                     [](const RenditionStatus& r) { return r.name == "video"; });
-  return !has_video || master.find("video/index.m3u8") != std::string::npos;
+  // Every track of the publisher's (the video and each language) is listed:
+  // a player that starts now is offered every interpretation.
+  return std::all_of(current.renditions.begin(), current.renditions.end(), [&](const RenditionStatus& r) {
+    return r.codec.empty() || master.find(r.name + "/index.m3u8") != std::string::npos;
+  });
 }
 
 std::string RoomStream::master_text() const {

@@ -126,7 +126,7 @@ class RoomStream : public std::enable_shared_from_this<RoomStream> {
   void end_session(std::int64_t now);
   void set_state(StreamState state, const std::string& detail);
   std::string master_text() const;
-  // The run's master playlist exists and lists the video (if there is one).
+  // The run's master playlist exists and lists every track of the publisher's.
   bool master_ready() const;
   template <class F>
   void on_strand(F&& work);
