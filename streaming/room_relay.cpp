@@ -142,12 +142,7 @@ struct VideoCutter {
 bool video_running_time(const GstSegment& segment, GstBuffer* buffer, gint64& out) {
   // As splitmuxsink does: PTS, else DTS.
   const GstClockTime ts = GST_BUFFER_PTS_IS_VALID(buffer) ? GST_BUFFER_PTS(buffer) : GST_BUFFER_DTS(buffer);
-  if (segment.format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID(ts)) return false;
-  guint64 magnitude = 0;
-  const gint sign = gst_segment_to_running_time_full(&segment, GST_FORMAT_TIME, ts, &magnitude);
-  if (sign == 0) return false;
-  out = sign > 0 ? static_cast<gint64>(magnitude) : -static_cast<gint64>(magnitude);
-  return true;
+  return signed_running_time(segment, ts, out);
 }
 
 // A keyframe at `running_time`: cut before it when the next GOP, if as long as

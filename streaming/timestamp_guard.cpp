@@ -23,16 +23,6 @@ struct TimestampGuard {
   bool reported = false;
 };
 
-// Running time of `ts` in `segment`, negative before the segment start; false when unknown.
-bool signed_running_time(const GstSegment& segment, GstClockTime ts, gint64& out) {
-  if (segment.format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID(ts)) return false;
-  guint64 magnitude = 0;
-  const gint sign = gst_segment_to_running_time_full(&segment, GST_FORMAT_TIME, ts, &magnitude);
-  if (sign == 0) return false;
-  out = sign > 0 ? static_cast<gint64>(magnitude) : -static_cast<gint64>(magnitude);
-  return true;
-}
-
 bool guard_lets_through(TimestampGuard& guard, GstBuffer* buffer, gint64& running_time) {
   // splitmuxsink goes by PTS, falling back to DTS.
   const GstClockTime ts = GST_BUFFER_PTS_IS_VALID(buffer) ? GST_BUFFER_PTS(buffer) : GST_BUFFER_DTS(buffer);
@@ -82,6 +72,15 @@ GstPadProbeReturn on_segmenter_input(GstPad* pad, GstPadProbeInfo* info, gpointe
 }
 
 }  // namespace
+
+bool signed_running_time(const GstSegment& segment, GstClockTime ts, gint64& out) {
+  if (segment.format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID(ts)) return false;
+  guint64 magnitude = 0;
+  const gint sign = gst_segment_to_running_time_full(&segment, GST_FORMAT_TIME, ts, &magnitude);
+  if (sign == 0) return false;
+  out = sign > 0 ? static_cast<gint64>(magnitude) : -static_cast<gint64>(magnitude);
+  return true;
+}
 
 void guard_segmenter_input(GstElement* feeder, std::string rendition, bool is_video) {
   auto* guard = new TimestampGuard{std::move(rendition), is_video};

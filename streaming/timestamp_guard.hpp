@@ -28,4 +28,8 @@ inline constexpr const char* kTimestampGuardMessage = "plenary-dropped";
 // pad's streaming thread and only posts to the bus.
 void guard_segmenter_input(GstElement* feeder, std::string rendition, bool is_video);
 
+// Running time of `ts` in `segment`, negative before the segment start;
+// false when unknown (not a TIME segment, no timestamp).
+bool signed_running_time(const GstSegment& segment, GstClockTime ts, gint64& out);
+
 }  // namespace plenary::streaming
