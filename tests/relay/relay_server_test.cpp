@@ -444,3 +444,25 @@ TEST_CASE("a room that stops being streamed ends the session on air and stops li
   CHECK(venue.status()["state"] == "off");
   CHECK(venue.get(venue.base() + "master.m3u8").status == 404);
 }
+
+TEST_CASE("a room configured for a lower-resolution variant offers it beside the camera's own video") {
+  Venue venue;
+  const auto configured =
+      venue.desk.call("PUT", "/api/v1/events/live-21/rooms/" + std::to_string(venue.room) + "/stream/settings",
+                      {{"low_video_height", 144}}, venue.desk.admin);
+  REQUIRE(configured.status == 200);
+  CHECK(configured.json()["low_video_height"] == 144);
+  venue.start_encoder(configured.json()["stream_key"]);
+  std::string master;
+  REQUIRE(eventually([&] {
+    master = venue.get(venue.base() + "master.m3u8").body;
+    return master.find("video_144/index.m3u8") != std::string::npos;
+  }));
+  CHECK(master.find("RESOLUTION=320x180") != std::string::npos);
+  CHECK(master.find("RESOLUTION=256x144") != std::string::npos);
+  const std::string low = first_uri(master, "video_144/index.m3u8");
+  REQUIRE(eventually([&] {
+    const auto answer = venue.get(venue.base() + low);
+    return answer.status == 200 && last_segment(answer.body).ends_with(".ts");
+  }));
+}
