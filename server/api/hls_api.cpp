@@ -119,6 +119,7 @@ Response get_live(RequestContext& context) {
     throw http::not_found("Room " + std::to_string(room_id) + " has no stream here.");
   }
   const relay::HlsTarget target = target_of(context, true);
+  if (snapshot.run.empty()) throw http::not_found("The room's relay is not running; see its stream status.");
   const bool delegates_only =
       snapshot.settings.event_delegates_only || (snapshot.session && snapshot.session->delegates_only);
   std::optional<auth::PlaybackGrant> grant;
@@ -126,7 +127,7 @@ Response get_live(RequestContext& context) {
 
   if (target.file == "master.m3u8") {
     auto master = read_small_file(snapshot.run_dir / "master.m3u8");
-    if (!master || snapshot.run.empty()) {
+    if (!master) {
       http::ApiError error = http::not_found("The room's stream has not started yet; try again in a few seconds.");
       error.headers().set("Retry-After", "2");
       error.headers().set("Cache-Control", "max-age=1");
