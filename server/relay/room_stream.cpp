@@ -70,7 +70,7 @@ void RoomStream::start() {
     try {
       const std::int64_t room = self.snapshot().settings.room_id;
       if (auto session = left_live(self.environment_.airing, room)) {
-        std::lock_guard lock(self.mutex_);
+        const SnapshotChange change(self);
         self.snapshot_.session = std::move(*session);
         self.gone_since_ = std::chrono::steady_clock::now();
       }
@@ -134,7 +134,7 @@ void RoomStream::start_relay() {
     ops::logger().error("stream: the relay cannot start", {{"room", settings.room_id}, {"reason", failure.what()}});
     return;
   }
-  std::lock_guard lock(mutex_);
+  const SnapshotChange change(*this);
   snapshot_.run = run;
   snapshot_.run_dir = run_dir;
   snapshot_.renditions.clear();
@@ -147,7 +147,7 @@ void RoomStream::update(RoomSettings settings) {
   on_strand([settings = std::move(settings)](RoomStream& self) mutable {
     const RoomSettings before = self.snapshot().settings;
     {
-      std::lock_guard lock(self.mutex_);
+      const SnapshotChange change(self);
       self.snapshot_.settings = settings;
     }
     if (self.stopping_) return;
@@ -195,7 +195,7 @@ void RoomStream::stop(std::function<void()> done, bool end_session) {
 }
 
 void RoomStream::set_state(StreamState state, const std::string& detail) {
-  std::lock_guard lock(mutex_);
+  const SnapshotChange change(*this);
   if (snapshot_.state != state) snapshot_.since = domain::unix_now();
   snapshot_.state = state;
   snapshot_.detail = detail;
@@ -208,15 +208,29 @@ void RoomStream::on_state(streaming::RelayState state, const std::string& detail
   switch (state) {
     case streaming::RelayState::live: {
       // A publisher is connected; the stream is live for players once its
-      // master playlist lists the video (see on_segment).
-      if (detail != kPlayable) break;
+      // master playlist lists every track (see on_segment). Its access
+      // follows the session from now on: a delegates-only session's first
+      // segments are never open to all.
+      if (detail != kPlayable) {
+        if (!snapshot().session) {
+          try {
+            auto session = session_on_air(environment_.airing, snapshot().settings.room_id, now,
+                                          environment_.early_seconds);
+            const SnapshotChange change(*this);
+            if (!snapshot_.session) snapshot_.session = std::move(session);
+          } catch (const std::exception& error) {
+            ops::logger().error("stream: cannot read the room's sessions", {{"reason", error.what()}});
+          }
+        }
+        break;
+      }
       {
-        std::lock_guard lock(mutex_);
+        const SnapshotChange change(*this);
         if (before != StreamState::reconnecting || !snapshot_.started_at) snapshot_.started_at = now;
       }
       gone_since_.reset();
+      bind_session(now);  // before players hear it is live
       set_state(StreamState::live, "");
-      bind_session(now);
       break;
     }
     case streaming::RelayState::idle:
@@ -257,7 +271,7 @@ void RoomStream::on_segment(const streaming::SegmentClosed& segment) {
       total_bytes += static_cast<double>(b);
       total_seconds += s;
     }
-    std::lock_guard lock(mutex_);
+    const SnapshotChange change(*this);
     auto found = std::find_if(snapshot_.renditions.begin(), snapshot_.renditions.end(),
                               [&](const RenditionStatus& r) { return r.name == segment.rendition; });
     // The relay's own variants (audio-only, lower resolution) show up here first.
@@ -270,7 +284,7 @@ void RoomStream::on_segment(const streaming::SegmentClosed& segment) {
 }
 
 void RoomStream::on_track(const streaming::TrackInfo& track) {
-  std::lock_guard lock(mutex_);
+  const SnapshotChange change(*this);
   RenditionStatus* entry = nullptr;
   for (auto& rendition : snapshot_.renditions) {
     if (rendition.name == track.rendition) entry = &rendition;
@@ -288,19 +302,19 @@ void RoomStream::on_caller(const streaming::CallerEvent& event) {
   switch (event.kind) {
     case streaming::CallerEvent::Kind::connected: {
       ops::logger().info("stream: encoder connected", {{"room", room}, {"peer", event.peer}});
-      std::lock_guard lock(mutex_);
+      const SnapshotChange change(*this);
       snapshot_.publisher = event.peer;
       break;
     }
     case streaming::CallerEvent::Kind::disconnected: {
       ops::logger().info("stream: encoder disconnected", {{"room", room}, {"peer", event.peer}});
-      std::lock_guard lock(mutex_);
+      const SnapshotChange change(*this);
       if (snapshot_.publisher == event.peer) snapshot_.publisher.clear();
       break;
     }
     case streaming::CallerEvent::Kind::rejected: {
       // The relay logs refusals itself, a line per ten seconds at most.
-      std::lock_guard lock(mutex_);
+      const SnapshotChange change(*this);
       ++snapshot_.refused;
       snapshot_.last_refused_at = domain::unix_now();
       snapshot_.last_refused_peer = event.peer;
@@ -312,21 +326,17 @@ void RoomStream::on_caller(const streaming::CallerEvent& event) {
 void RoomStream::bind_session(std::int64_t now) {
   if (snapshot().session && recording_) return;
   try {
-    std::optional<AiredSession> session = snapshot().session;
-    if (!session) {
-      session = put_on_air(environment_.airing, snapshot().settings.room_id, now, environment_.early_seconds);
-    } else {
-      // Taken up after a restart: it is live already.
-      session = put_on_air(environment_.airing, snapshot().settings.room_id, now, environment_.early_seconds)
-                    .value_or(*session);
-    }
+    std::optional<AiredSession> session =
+        put_on_air(environment_.airing, snapshot().settings.room_id, now, environment_.early_seconds);
+    // One taken up after a restart stays, even if its time is over.
+    if (!session) session = snapshot().session;
     if (!session) return;
     if (!recording_) {
       recording_.emplace(environment_.media_dir / recording_folder(session->id), [](const std::string& line) {
         ops::logger().warn("stream: recording", {{"detail", line}});
       });
     }
-    std::lock_guard lock(mutex_);
+    const SnapshotChange change(*this);
     snapshot_.session = std::move(session);
   } catch (const std::exception& error) {
     ops::logger().error("stream: cannot put the session on air", {{"reason", error.what()}});
@@ -347,7 +357,7 @@ void RoomStream::end_session(std::int64_t now) {
   } catch (const std::exception& error) {
     ops::logger().error("stream: cannot end the session", {{"session", session->id}, {"reason", error.what()}});
   }
-  std::lock_guard lock(mutex_);
+  const SnapshotChange change(*this);
   snapshot_.session.reset();
 }
 
@@ -376,7 +386,7 @@ void RoomStream::tick() {
         return;
       }
       {
-        std::lock_guard lock(self.mutex_);
+        const SnapshotChange change(self);
         self.snapshot_.session = fresh;
       }
       // Over, and the next session in the room has begun: hand over.
@@ -413,11 +423,29 @@ std::string RoomStream::master_text() const {
 void RoomStream::apply_key_now(const std::string& stream_key) {
   std::shared_ptr<streaming::RoomRelay> relay;
   {
-    std::lock_guard lock(mutex_);
+    const SnapshotChange change(*this);
     relay = relay_;
     snapshot_.settings.stream.stream_key = stream_key;
   }
   if (relay) relay->set_stream_id(stream_key);
+}
+
+RoomStream::SnapshotChange::SnapshotChange(RoomStream& stream) : stream_(stream), lock_(stream.mutex_) {}
+
+RoomStream::SnapshotChange::~SnapshotChange() {
+  ++stream_.version_;
+  lock_.unlock();
+  stream_.changed_.notify_all();
+}
+
+std::uint64_t RoomStream::version() const {
+  std::lock_guard lock(mutex_);
+  return version_;
+}
+
+bool RoomStream::wait_changed(std::uint64_t seen, std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_until(lock, deadline, [&] { return version_ != seen; });
 }
 
 StreamSnapshot RoomStream::snapshot() const {

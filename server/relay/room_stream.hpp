@@ -3,6 +3,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -112,6 +113,11 @@ class RoomStream : public std::enable_shared_from_this<RoomStream> {
   void apply_key_now(const std::string& stream_key);
 
   StreamSnapshot snapshot() const;
+  // Every change to the snapshot counts one up. wait_changed() returns once
+  // the count differs from `seen` (true) or at `deadline` (false): for
+  // whoever follows the stream (tests, a host's screen) without polling.
+  std::uint64_t version() const;
+  bool wait_changed(std::uint64_t seen, std::chrono::steady_clock::time_point deadline) const;
   void note_viewer(const std::string& who);
   std::size_t viewers() const;
 
@@ -145,8 +151,24 @@ class RoomStream : public std::enable_shared_from_this<RoomStream> {
   std::map<std::string, Sizes> sizes_;
   bool stopping_ = false;
 
+  // Holds mutex_ while the snapshot is changed; then counts the change and
+  // wakes wait_changed().
+  class SnapshotChange {
+   public:
+    explicit SnapshotChange(RoomStream& stream);
+    ~SnapshotChange();
+    SnapshotChange(const SnapshotChange&) = delete;
+    SnapshotChange& operator=(const SnapshotChange&) = delete;
+
+   private:
+    RoomStream& stream_;
+    std::unique_lock<std::mutex> lock_;
+  };
+
   mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
   StreamSnapshot snapshot_;  // guarded by mutex_
+  std::uint64_t version_ = 0;  // guarded by mutex_
   mutable ViewerCount viewers_;  // guarded by mutex_
 };
 

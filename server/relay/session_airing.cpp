@@ -107,6 +107,16 @@ std::optional<AiredSession> put_on_air(const AiringParts& parts, std::int64_t ro
   return result;
 }
 
+std::optional<AiredSession> session_on_air(const AiringParts& parts, std::int64_t room_id, std::int64_t now,
+                                           std::int64_t early_seconds) {
+  return parts.database.read([&](db::Connection& connection) -> std::optional<AiredSession> {
+    const auto id = db::stream_store::session_on_air_at(connection, room_id, now, early_seconds);
+    auto found = id ? find(connection, *id) : std::nullopt;
+    if (!found) return std::nullopt;
+    return aired(found->event, found->session);
+  });
+}
+
 std::optional<AiredSession> reread_aired(const AiringParts& parts, std::int64_t session_id, std::int64_t room_id) {
   return parts.database.read([&](db::Connection& connection) -> std::optional<AiredSession> {
     auto found = find(connection, session_id);

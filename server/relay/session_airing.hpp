@@ -43,6 +43,11 @@ struct AiredSession {
 std::optional<AiredSession> put_on_air(const AiringParts& parts, std::int64_t room_id, std::int64_t now,
                                        std::int64_t early_seconds);
 
+// The session put_on_air() would take, without changing anything: what the
+// stream's access follows from the moment a publisher connects.
+std::optional<AiredSession> session_on_air(const AiringParts& parts, std::int64_t room_id, std::int64_t now,
+                                           std::int64_t early_seconds);
+
 // A session a stream is bound to, as the agenda has it now: nullopt when it
 // was deleted, cancelled or moved to another room.
 std::optional<AiredSession> reread_aired(const AiringParts& parts, std::int64_t session_id, std::int64_t room_id);

@@ -2,13 +2,13 @@
 
 #include <filesystem>
 #include <regex>
-#include <thread>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include "db/connection.hpp"
 #include "support/http_client.hpp"
+#include "support/live_client.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 
@@ -205,13 +205,12 @@ TEST_CASE("--demo puts a session on air from the synthetic venue encoder, with f
   }
   REQUIRE(room > 0);
   const std::string stream = "/api/v1/events/somri-21/rooms/" + std::to_string(room) + "/stream";
-  nlohmann::json status;
-  const auto until = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < until) {
-    status = http_request(server.port, "GET", stream).json();
-    if (status["state"] == "live" && status["languages"].size() == 3 && !status["session"].is_null()) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  // The phone's view: from the start of the channel's history, until the session goes on air.
+  LiveClient phone(server.port);
+  phone.subscribe({{"channel", "event:somri-21"}, {"since", 0}});
+  const nlohmann::json on_air = phone.receive("session.live", 30);
+  CHECK(on_air["data"]["room_id"] == room);
+  const nlohmann::json status = http_request(server.port, "GET", stream).json();
   INFO(status.dump());
   REQUIRE(status["state"] == "live");
   CHECK(status["languages"].size() == 3);

@@ -13,12 +13,12 @@
 #include <fstream>
 #include <functional>
 #include <regex>
-#include <thread>
 
 #include "../streaming/stream_test_support.hpp"
 #include "app/config.hpp"
 #include "auth/playback_token.hpp"
 #include "domain/instant.hpp"
+#include "relay/room_stream.hpp"
 #include "relay/streaming_service.hpp"
 #include "streaming/synthetic_encoder.hpp"
 #include "support/desk.hpp"
@@ -44,18 +44,6 @@ std::string utc_date(std::int64_t unix_seconds) {
   return utc(unix_seconds).substr(0, 10);
 }
 
-// Polls `condition` until it holds or `deadline` passes: the relay works on
-// its own clock (segments close once a second), so there is nothing to wait on
-// but what a player would see.
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds deadline = 20s) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < until) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
-}
-
 // A server with streaming, the event "live-21" spanning today (UTC), a
 // streamed room and a session in it happening now.
 struct Venue {
@@ -67,6 +55,7 @@ struct Venue {
   std::int64_t now = domain::unix_now();
   std::int64_t room = 0;
   std::int64_t session = 0;
+  std::shared_ptr<relay::RoomStream> stream;  // the room's, as the server keeps it
   streaming::test::IoThread encoder_thread;
   std::shared_ptr<streaming::SyntheticEncoder> encoder;
 
@@ -95,8 +84,22 @@ struct Venue {
                                  desk.admin);
     REQUIRE(added.status == 201);
     session = added.json()["id"];
+    REQUIRE(status()["streamed"] == true);  // the room's stream exists from here on
+    stream = desk.server.app().streaming().room(room);
+    REQUIRE(stream);
   }
   ~Venue() { stop_encoder(); }
+
+  // Waits until `condition` holds, checking it again after each change of the
+  // room's stream (a segment, a track, a state, a publisher), or `deadline`.
+  bool until(const std::function<bool()>& condition, std::chrono::seconds deadline = 20s) {
+    const auto end = std::chrono::steady_clock::now() + deadline;
+    while (true) {
+      const std::uint64_t seen = stream->version();
+      if (condition()) return true;
+      if (!stream->wait_changed(seen, end)) return condition();
+    }
+  }
 
   std::string base() const { return "/live/live-21/" + std::to_string(room) + "/"; }
   json settings() {
@@ -129,7 +132,7 @@ struct Venue {
   // The live master playlist, once the stream has one with every language.
   std::string master(const std::string& prefix = {}) {
     std::string text;
-    REQUIRE(eventually([&] {
+    REQUIRE(until([&] {
       const auto answer = get(base() + prefix + "master.m3u8");
       text = answer.body;
       return answer.status == 200 && text.find("LANGUAGE=\"vi\"") != std::string::npos &&
@@ -200,11 +203,11 @@ TEST_CASE("a room's camera reaches remote attendees: every language, growing pla
   REQUIRE(video_uri.starts_with("r"));
   const std::string video_path = venue.base() + video_uri;
   std::string first_listed;
-  REQUIRE(eventually([&] {
+  REQUIRE(venue.until([&] {
     first_listed = last_segment(venue.get(video_path).body);
     return !first_listed.empty();
   }));
-  REQUIRE(eventually([&] { return last_segment(venue.get(video_path).body) != first_listed; }));
+  REQUIRE(venue.until([&] { return last_segment(venue.get(video_path).body) != first_listed; }));
   const std::string segment_path = venue.base() + directory_of(first_uri(master, "video/index.m3u8")) + first_listed;
   const auto segment = venue.get(segment_path);
   REQUIRE(segment.status == 200);
@@ -222,7 +225,7 @@ TEST_CASE("a room's camera reaches remote attendees: every language, growing pla
   const std::string vietnamese = first_uri(master, "audio_2/index.m3u8");
   REQUIRE_FALSE(vietnamese.empty());
   std::string audio_segment;
-  REQUIRE(eventually([&] {
+  REQUIRE(venue.until([&] {
     audio_segment = last_segment(venue.get(venue.base() + vietnamese).body);
     return audio_segment.ends_with(".ts");
   }));
@@ -289,7 +292,7 @@ TEST_CASE("a delegates-only stream needs a valid playback token on every playlis
   venue.start_encoder(venue.settings()["stream_key"]);
   // A host is entitled: the stream endpoint hands them a tokenised URL.
   json status;
-  REQUIRE(eventually([&] {
+  REQUIRE(venue.until([&] {
     status = venue.status(venue.desk.admin);
     return status["state"] == "live" && !status["playback"].is_null();
   }));
@@ -300,7 +303,7 @@ TEST_CASE("a delegates-only stream needs a valid playback token on every playlis
   const std::string master = venue.master(token + "/");
   const std::string video = first_uri(master, "video/index.m3u8");
   std::string segment;
-  REQUIRE(eventually([&] {
+  REQUIRE(venue.until([&] {
     segment = last_segment(venue.get(venue.base() + token + "/" + video).body);
     return !segment.empty();
   }));
@@ -344,7 +347,7 @@ TEST_CASE("a wrong stream key is refused and never reaches viewers, and a rotate
   CHECK(new_key != old_key);
 
   venue.start_encoder(old_key);
-  REQUIRE(eventually([&] { return venue.status(venue.desk.admin)["encoder"]["refused"].get<int>() > 0; }));
+  REQUIRE(venue.until([&] { return venue.status(venue.desk.admin)["encoder"]["refused"].get<int>() > 0; }));
   const json refused = venue.status(venue.desk.admin);
   CHECK(refused["state"] == "idle");
   CHECK(refused["encoder"]["last_refused_peer"].get<std::string>().starts_with("127.0.0.1:"));
@@ -353,7 +356,7 @@ TEST_CASE("a wrong stream key is refused and never reaches viewers, and a rotate
   venue.stop_encoder();
 
   venue.start_encoder(new_key);
-  REQUIRE(eventually([&] { return venue.status()["state"] == "live"; }));
+  REQUIRE(venue.until([&] { return venue.status()["state"] == "live"; }));
 }
 
 TEST_CASE("an encoder that drops and comes back continues the same playlist after a discontinuity") {
@@ -365,16 +368,16 @@ TEST_CASE("an encoder that drops and comes back continues the same playlist afte
   phone.receive("session.live", 20);
   const std::string master = venue.master();
   const std::string video = venue.base() + first_uri(master, "video/index.m3u8");
-  REQUIRE(eventually([&] {
+  REQUIRE(venue.until([&] {
     const auto answer = venue.get(video);
     return answer.status == 200 && !last_segment(answer.body).empty();
   }));
 
   venue.stop_encoder();
-  REQUIRE(eventually([&] { return venue.status()["state"] == "reconnecting"; }, 10s));
+  REQUIRE(venue.until([&] { return venue.status()["state"] == "reconnecting"; }, 10s));
   venue.start_encoder(key);
-  REQUIRE(eventually([&] { return venue.get(video).body.find("#EXT-X-DISCONTINUITY\n") != std::string::npos; }));
-  CHECK(eventually([&] { return venue.status()["state"] == "live"; }));
+  REQUIRE(venue.until([&] { return venue.get(video).body.find("#EXT-X-DISCONTINUITY\n") != std::string::npos; }));
+  CHECK(venue.until([&] { return venue.status()["state"] == "live"; }));
   CHECK(venue.get(venue.base() + "master.m3u8").body == venue.get(venue.base() + "master.m3u8").body);
   // Still the same session, never ended in between.
   const auto session = venue.desk.call("GET", "/api/v1/events/live-21/sessions/" + std::to_string(venue.session));
@@ -398,7 +401,7 @@ TEST_CASE("a relay that cannot start shows error while the server keeps serving 
   REQUIRE(moved.status == 200);
   CHECK(moved.json()["srt_port"] == taken);
   json status;
-  const bool failed = eventually([&] {
+  const bool failed = venue.until([&] {
     status = venue.status();
     return status["state"] == "error";
   });
@@ -408,7 +411,7 @@ TEST_CASE("a relay that cannot start shows error while the server keeps serving 
   CHECK(venue.desk.call("GET", "/api/v1/events/somri-21/agenda").status == 200);
   ::close(holder);
   // Backoff, then the relay listens again on the port now free.
-  CHECK(eventually([&] { return venue.status()["state"] == "idle"; }));
+  CHECK(venue.until([&] { return venue.status()["state"] == "idle"; }));
 }
 
 TEST_CASE("bad stream settings are refused and change nothing") {
@@ -445,24 +448,3 @@ TEST_CASE("a room that stops being streamed ends the session on air and stops li
   CHECK(venue.get(venue.base() + "master.m3u8").status == 404);
 }
 
-TEST_CASE("a room configured for a lower-resolution variant offers it beside the camera's own video") {
-  Venue venue;
-  const auto configured =
-      venue.desk.call("PUT", "/api/v1/events/live-21/rooms/" + std::to_string(venue.room) + "/stream/settings",
-                      {{"low_video_height", 144}}, venue.desk.admin);
-  REQUIRE(configured.status == 200);
-  CHECK(configured.json()["low_video_height"] == 144);
-  venue.start_encoder(configured.json()["stream_key"]);
-  std::string master;
-  REQUIRE(eventually([&] {
-    master = venue.get(venue.base() + "master.m3u8").body;
-    return master.find("video_144/index.m3u8") != std::string::npos;
-  }));
-  CHECK(master.find("RESOLUTION=320x180") != std::string::npos);
-  CHECK(master.find("RESOLUTION=256x144") != std::string::npos);
-  const std::string low = first_uri(master, "video_144/index.m3u8");
-  REQUIRE(eventually([&] {
-    const auto answer = venue.get(venue.base() + low);
-    return answer.status == 200 && last_segment(answer.body).ends_with(".ts");
-  }));
-}
