@@ -266,6 +266,11 @@ Response put_stream_settings(RequestContext& context) {
     return std::pair{found.event, next};
   });
   service.reconcile();
+  // In force before the answer: a restarted relay listens with the new port,
+  // passphrase and variants (a restart takes tens of milliseconds).
+  if (const auto room = service.room(stream.room_id)) {
+    room->wait_listening(stream, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  }
   return http::json_response(200, render_settings(context, service, event, stream));
 }
 

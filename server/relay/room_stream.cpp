@@ -82,6 +82,7 @@ void RoomStream::start() {
 
 void RoomStream::start_relay() {
   const RoomSettings settings = snapshot().settings;
+  relay_settings_ = settings.stream;
   const std::string run = new_run_name();
   const std::filesystem::path room_dir = environment_.media_dir / "live" / std::to_string(settings.room_id);
   const std::filesystem::path run_dir = room_dir / run;
@@ -130,6 +131,10 @@ void RoomStream::start_relay() {
     std::lock_guard lock(mutex_);
     relay_ = std::move(relay);
   } catch (const std::exception& failure) {
+    {
+      const SnapshotChange change(*this);
+      snapshot_.answered = relay_settings_;
+    }
     set_state(StreamState::error, failure.what());
     ops::logger().error("stream: the relay cannot start", {{"room", settings.room_id}, {"reason", failure.what()}});
     return;
@@ -155,8 +160,9 @@ void RoomStream::update(RoomSettings settings) {
       ops::logger().info("stream: settings changed, restarting the relay", {{"room", settings.room_id}});
       std::shared_ptr<streaming::RoomRelay> old;
       {
-        std::lock_guard lock(self.mutex_);
+        const SnapshotChange change(self);
         old = std::move(self.relay_);
+        self.snapshot_.answered.reset();
       }
       if (self.recording_) self.recording_->discontinuity();
       if (!old) {
@@ -203,6 +209,10 @@ void RoomStream::set_state(StreamState state, const std::string& detail) {
 
 void RoomStream::on_state(streaming::RelayState state, const std::string& detail) {
   if (stopping_) return;
+  if (!snapshot().answered && (state == streaming::RelayState::idle || state == streaming::RelayState::error)) {
+    const SnapshotChange change(*this);
+    snapshot_.answered = relay_settings_;
+  }
   const StreamState before = snapshot().state;
   const std::int64_t now = domain::unix_now();
   switch (state) {
@@ -211,26 +221,27 @@ void RoomStream::on_state(streaming::RelayState state, const std::string& detail
       // master playlist lists every track (see on_segment). Its access
       // follows the session from now on: a delegates-only session's first
       // segments are never open to all.
-      if (detail != kPlayable) {
-        if (!snapshot().session) {
-          try {
-            auto session = session_on_air(environment_.airing, snapshot().settings.room_id, now,
-                                          environment_.early_seconds);
-            const SnapshotChange change(*this);
-            if (!snapshot_.session) snapshot_.session = std::move(session);
-          } catch (const std::exception& error) {
-            ops::logger().error("stream: cannot read the room's sessions", {{"reason", error.what()}});
-          }
+      if (!snapshot().session) {
+        try {
+          auto session =
+              session_on_air(environment_.airing, snapshot().settings.room_id, now, environment_.early_seconds);
+          const SnapshotChange change(*this);
+          if (!snapshot_.session) snapshot_.session = std::move(session);
+        } catch (const std::exception& error) {
+          ops::logger().error("stream: cannot read the room's sessions", {{"reason", error.what()}});
         }
-        break;
       }
+      if (detail != kPlayable) break;
       {
         const SnapshotChange change(*this);
         if (before != StreamState::reconnecting || !snapshot_.started_at) snapshot_.started_at = now;
       }
       gone_since_.reset();
-      bind_session(now);  // before players hear it is live
+      // Playable first, then on air: a phone that hears session.live and
+      // asks for the stream finds it live. Access already follows the
+      // session (above), so nothing is open that should not be.
       set_state(StreamState::live, "");
+      bind_session(now);
       break;
     }
     case streaming::RelayState::idle:
@@ -446,6 +457,14 @@ std::uint64_t RoomStream::version() const {
 bool RoomStream::wait_changed(std::uint64_t seen, std::chrono::steady_clock::time_point deadline) const {
   std::unique_lock lock(mutex_);
   return changed_.wait_until(lock, deadline, [&] { return version_ != seen; });
+}
+
+bool RoomStream::wait_listening(const db::StoredRoomStream& wanted,
+                                std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_until(lock, deadline, [&] {
+    return snapshot_.answered && same_relay_settings(*snapshot_.answered, wanted);
+  });
 }
 
 StreamSnapshot RoomStream::snapshot() const {

@@ -80,6 +80,9 @@ struct StreamSnapshot {
   std::uint64_t refused = 0;
   std::optional<std::int64_t> last_refused_at;
   std::string last_refused_peer;
+  // The stream settings the room's relay has answered with (it listens, or
+  // it failed): empty while a relay starts or restarts.
+  std::optional<db::StoredRoomStream> answered;
 };
 
 // The stream of one room: its RoomRelay (SRT in, HLS out, on the GStreamer
@@ -111,6 +114,11 @@ class RoomStream : public std::enable_shared_from_this<RoomStream> {
   // Key rotation from an HTTP handler: in force when this returns (the
   // relay's gate is written directly, not through the strand).
   void apply_key_now(const std::string& stream_key);
+
+  // From an HTTP handler after a settings change: waits until the relay
+  // listens with `wanted` (port, passphrase, variants), or has failed to, or
+  // `deadline`. An encoder set up from the answer finds the new listener.
+  bool wait_listening(const db::StoredRoomStream& wanted, std::chrono::steady_clock::time_point deadline) const;
 
   StreamSnapshot snapshot() const;
   // Every change to the snapshot counts one up. wait_changed() returns once
@@ -150,6 +158,7 @@ class RoomStream : public std::enable_shared_from_this<RoomStream> {
   };
   std::map<std::string, Sizes> sizes_;
   bool stopping_ = false;
+  db::StoredRoomStream relay_settings_;  // what relay_ was started with
 
   // Holds mutex_ while the snapshot is changed; then counts the change and
   // wakes wait_changed().

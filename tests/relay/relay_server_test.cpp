@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -448,3 +449,33 @@ TEST_CASE("a room that stops being streamed ends the session on air and stops li
   CHECK(venue.get(venue.base() + "master.m3u8").status == 404);
 }
 
+
+TEST_CASE("a room configured for a lower-resolution variant offers it beside the camera's own video") {
+  Venue venue;
+  const auto configured =
+      venue.desk.call("PUT", "/api/v1/events/live-21/rooms/" + std::to_string(venue.room) + "/stream/settings",
+                      {{"low_video_height", 144}}, venue.desk.admin);
+  REQUIRE(configured.status == 200);
+  CHECK(configured.json()["low_video_height"] == 144);
+  // The answer comes once the restarted relay listens: an encoder set up
+  // from it at once is taken (it does not retry).
+  venue.start_encoder(configured.json()["stream_key"]);
+  std::string master;
+  const bool listed = venue.until([&] {
+    master = venue.get(venue.base() + "master.m3u8").body;
+    return master.find("video_144/index.m3u8") != std::string::npos;
+  });
+  INFO(venue.status(venue.desk.admin).dump());
+  REQUIRE(listed);
+  CHECK(master.find("RESOLUTION=320x180") != std::string::npos);
+  CHECK(master.find("RESOLUTION=256x144") != std::string::npos);
+  const std::string low = venue.base() + first_uri(master, "video_144/index.m3u8");
+  REQUIRE(venue.until([&] {
+    const auto answer = venue.get(low);
+    return answer.status == 200 && last_segment(answer.body).ends_with(".ts");
+  }));
+  const auto low_status = venue.status();
+  const auto renditions = low_status["renditions"];
+  CHECK(std::any_of(renditions.begin(), renditions.end(),
+                    [](const json& r) { return r["name"] == "video_144" && r["height"] == 144; }));
+}
