@@ -159,6 +159,12 @@ Response get_stream(RequestContext& context) {
                        {"last_refused_peer", snapshot.last_refused_peer.empty()
                                                  ? nlohmann::json(nullptr)
                                                  : nlohmann::json(snapshot.last_refused_peer)}};
+    // Whether the session on air is being recorded, or paused for disk space.
+    body["recording"] = snapshot.recording
+                            ? nlohmann::json{{"state", "on"}, {"detail", nullptr}}
+                            : nlohmann::json{{"state", "paused"},
+                                             {"detail", "The media disk is down to its reserve (--media-reserve); "
+                                                        "the live stream goes on unrecorded until space is freed."}};
   }
   http::Response response = localized_response(200, body, view);
   response.headers.set("Cache-Control", "no-store");

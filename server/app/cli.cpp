@@ -187,6 +187,12 @@ int run_cli(int argc, char** argv) {
       ->add_option("--media-dir", config.media_dir,
                    "Directory for live segments and recordings (default: media in the data directory)")
       ->envname("PLENARY_MEDIA_DIR");
+  serve_command
+      ->add_option("--media-reserve", config.media_reserve_mb,
+                   "MiB of free space to keep on the media directory's disk: below it recordings pause "
+                   "(live streams go on) until space is freed")
+      ->envname("PLENARY_MEDIA_RESERVE")
+      ->capture_default_str();
   serve_command->add_option("--srt-address", config.srt_address, "Address the rooms' SRT listeners bind to")
       ->envname("PLENARY_SRT_ADDRESS")
       ->capture_default_str();

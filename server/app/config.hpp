@@ -35,6 +35,7 @@ struct Config {
   std::filesystem::path media_dir;  // empty: {data_dir}/media (live segments and recordings)
   std::string srt_address = "127.0.0.1";
   int srt_port_base = 9000;             // first SRT port given to a streamed room; 0: any free one
+  std::uint64_t media_reserve_mb = 2048;  // free space recordings leave on the media disk
   double stream_grace_seconds = 60;     // a stream gone this long ends its session
   double stream_tick_seconds = 2;       // how often rooms follow the agenda (tests shorten it)
   std::int64_t playback_token_ttl_seconds = 6 * 3600;

@@ -291,7 +291,36 @@ void RoomStream::on_segment(const streaming::SegmentClosed& segment) {
     }
     found->bits_per_second = 8 * total_bytes / total_seconds;
   }
-  if (recording_) recording_->add(snapshot().run, segment);
+  record(segment);
+}
+
+void RoomStream::record(const streaming::SegmentClosed& segment) {
+  if (!recording_) return;
+  const bool was_paused = recording_paused_;
+  if (!check_reserve()) return;
+  if (was_paused) recording_->discontinuity();
+  recording_->add(snapshot().run, segment);
+}
+
+bool RoomStream::check_reserve() {
+  std::error_code error;
+  const auto space = std::filesystem::space(environment_.media_dir, error);
+  // A disk that cannot be asked is not assumed full.
+  const bool room_left = error || space.available >= environment_.media_reserve_bytes;
+  if (room_left == !recording_paused_) return room_left;
+  recording_paused_ = !room_left;
+  const std::int64_t room = snapshot().settings.room_id;
+  if (recording_paused_) {
+    ops::logger().error("stream: recording paused, the media disk is down to its reserve",
+                        {{"room", room},
+                         {"available_mib", space.available >> 20},
+                         {"reserve_mib", environment_.media_reserve_bytes >> 20}});
+  } else {
+    ops::logger().info("stream: recording resumed", {{"room", room}, {"available_mib", space.available >> 20}});
+  }
+  const SnapshotChange change(*this);
+  snapshot_.recording = !recording_paused_;
+  return room_left;
 }
 
 void RoomStream::on_track(const streaming::TrackInfo& track) {
@@ -346,6 +375,7 @@ void RoomStream::bind_session(std::int64_t now) {
       recording_.emplace(environment_.media_dir / recording_folder(session->id), [](const std::string& line) {
         ops::logger().warn("stream: recording", {{"detail", line}});
       });
+      check_reserve();  // hosts see a paused recording from its start
     }
     const SnapshotChange change(*this);
     snapshot_.session = std::move(session);

@@ -44,6 +44,7 @@ struct StreamEnvironment {
   AiringParts airing;
   std::filesystem::path media_dir;     // live/{room}/{run}/… and recordings/{session}/…
   std::string srt_address;             // where the SRT listeners bind
+  std::uint64_t media_reserve_bytes = 0;  // recordings pause while the media disk has less free
   std::chrono::milliseconds session_grace;  // how long a stream may be gone before its session ends
   std::int64_t early_seconds = 900;    // a stream this early belongs to the next session
   boost::asio::any_io_executor gstreamer;  // the relays' own thread (never blocks)
@@ -80,6 +81,9 @@ struct StreamSnapshot {
   std::uint64_t refused = 0;
   std::optional<std::int64_t> last_refused_at;
   std::string last_refused_peer;
+  // The session's recording: false while it is paused (the media disk is
+  // down to its reserve); true otherwise.
+  bool recording = true;
   // The stream settings the room's relay has answered with (it listens, or
   // it failed): empty while a relay starts or restarts.
   std::optional<db::StoredRoomStream> answered;
@@ -142,6 +146,12 @@ class RoomStream : public std::enable_shared_from_this<RoomStream> {
   std::string master_text() const;
   // The run's master playlist exists and lists every track of the publisher's.
   bool master_ready() const;
+  // Records the segment unless the media disk is down to its reserve (then
+  // the live stream goes on and the recording resumes after a break).
+  void record(const streaming::SegmentClosed& segment);
+  // Whether the media disk has more free space than its reserve; notes a
+  // change (log line, snapshot) when this differs from last time.
+  bool check_reserve();
   template <class F>
   void on_strand(F&& work);
 
@@ -158,6 +168,7 @@ class RoomStream : public std::enable_shared_from_this<RoomStream> {
   };
   std::map<std::string, Sizes> sizes_;
   bool stopping_ = false;
+  bool recording_paused_ = false;  // segments not recorded since; the next follows a break
   db::StoredRoomStream relay_settings_;  // what relay_ was started with
 
   // Holds mutex_ while the snapshot is changed; then counts the change and

@@ -134,6 +134,7 @@ void StreamingService::start() {
       .airing = AiringParts{p.database, p.publisher, p.agenda_cache},
       .media_dir = options_.media_dir,
       .srt_address = options_.srt_address,
+      .media_reserve_bytes = options_.media_reserve_bytes,
       .session_grace = options_.session_grace,
       .early_seconds = 900,
       .gstreamer = p.gstreamer.get_executor(),

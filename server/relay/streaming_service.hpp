@@ -31,6 +31,7 @@ class RoomStream;
 struct StreamingOptions {
   bool enabled = true;
   std::filesystem::path media_dir = "data/media";
+  std::uint64_t media_reserve_bytes = 2048ULL << 20;  // recordings pause below this much free space
   std::string srt_address = "127.0.0.1";  // where the rooms' SRT listeners bind
   int srt_port_base = 9000;               // first port given to a new streamed room; 0: any free port
   std::chrono::milliseconds session_grace{60000};  // a stream gone this long ends its session

@@ -48,11 +48,7 @@ std::string utc_date(std::int64_t unix_seconds) {
 // A server with streaming, the event "live-21" spanning today (UTC), a
 // streamed room and a session in it happening now.
 struct Venue {
-  Desk desk{[](app::Config& config) {
-    config.srt_port_base = 0;  // any free UDP port
-    config.stream_grace_seconds = 2;
-    config.stream_tick_seconds = 0.1;
-  }};
+  Desk desk;
   std::int64_t now = domain::unix_now();
   std::int64_t room = 0;
   std::int64_t session = 0;
@@ -60,7 +56,13 @@ struct Venue {
   streaming::test::IoThread encoder_thread;
   std::shared_ptr<streaming::SyntheticEncoder> encoder;
 
-  explicit Venue(const std::string& visibility = "public") {
+  explicit Venue(const std::string& visibility = "public", TestServer::Tweak tweak = {})
+      : desk{[tweak](app::Config& config) {
+          config.srt_port_base = 0;  // any free UDP port
+          config.stream_grace_seconds = 2;
+          config.stream_tick_seconds = 0.1;
+          if (tweak) tweak(config);
+        }} {
     REQUIRE(desk.call("POST", "/api/v1/events",
                       {{"slug", "live-21"},
                        {"title", {{"en", "Live 21"}}},
@@ -478,4 +480,35 @@ TEST_CASE("a room configured for a lower-resolution variant offers it beside the
   const auto renditions = low_status["renditions"];
   CHECK(std::any_of(renditions.begin(), renditions.end(),
                     [](const json& r) { return r["name"] == "video_144" && r["height"] == 144; }));
+}
+
+TEST_CASE("when the media disk is down to its reserve the session goes on air unrecorded, and says so to hosts") {
+  // A reserve larger than any disk: recording pauses from the first segment.
+  Venue venue("public", [](app::Config& config) { config.media_reserve_mb = std::uint64_t{1} << 40; });
+  venue.start_encoder(venue.settings()["stream_key"]);
+  const std::string master = venue.master();
+  // Viewers see the live stream as always.
+  const std::string video = venue.base() + first_uri(master, "video/index.m3u8");
+  REQUIRE(venue.until([&] {
+    const auto answer = venue.get(video);
+    return answer.status == 200 && last_segment(answer.body).ends_with(".ts");
+  }));
+  // Hosts learn it once the session is on air.
+  json status;
+  REQUIRE(venue.until([&] {
+    status = venue.status(venue.desk.admin);
+    return status["session"].is_object() && status["recording"]["state"] == "paused";
+  }));
+  CHECK(status["state"] == "live");
+  CHECK(status["recording"]["detail"].get<std::string>().find("reserve") != std::string::npos);
+  CHECK_FALSE(venue.status().contains("recording"));  // hosts only
+  // The session ends without a replay: nothing was recorded.
+  LiveClient phone(venue.desk.server.port());
+  phone.subscribe({{"channel", "event:live-21"}});
+  venue.stop_encoder();
+  const json ended = phone.receive("session.ended", 20);
+  CHECK(ended["data"]["session"]["id"] == venue.session);
+  CHECK(ended["data"]["replay"].is_null());
+  const auto session = venue.get("/api/v1/events/live-21/sessions/" + std::to_string(venue.session)).json();
+  CHECK_FALSE(session.contains("replay"));
 }
