@@ -18,6 +18,7 @@ TestServer::TestServer(Tweak tweak, BeforeStart before_start) {
   config.worker_threads = 2;
   config.handle_signals = false;
   config.srt_port_base = 0;  // streamed rooms listen on free UDP ports
+  config.media_reserve_mb = 0;  // recordings never pause for the test machine's free space
   config.log_level = "warn";
   if (tweak) tweak(config);
   app_ = std::make_unique<app::Application>(config);
