@@ -75,4 +75,15 @@ std::string bcp47_language(std::string_view code) {
   return language ? std::string{language->code} : primary;
 }
 
+std::string iso639_2b_language(std::string_view code) {
+  const std::string primary = lower_primary_subtag(code);
+  const bool plain = primary.size() >= 2 && primary.size() <= 3 &&
+                     std::all_of(primary.begin(), primary.end(), [](unsigned char c) { return std::isalpha(c) != 0; });
+  if (!plain) return {};
+  if (const LanguageName* language = find_language(primary); language && language->code_639_2.size() == 3) {
+    return std::string{language->code_639_2};
+  }
+  return primary.size() == 3 ? primary : std::string{};
+}
+
 }  // namespace plenary::streaming

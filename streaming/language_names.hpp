@@ -17,4 +17,9 @@ std::string_view language_autonym(std::string_view tag);
 // code in lower case ("mul", "fil"). Empty or malformed input: "und".
 std::string bcp47_language(std::string_view code);
 
+// The ISO 639-2/B code an MPEG-TS language descriptor carries ("en" ->
+// "eng", "vi" -> "vie"); a three-letter code as given, in lower case ("mul").
+// A two-letter code not in the table, or malformed input: empty (no descriptor).
+std::string iso639_2b_language(std::string_view code);
+
 }  // namespace plenary::streaming

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "streaming/audio_segmenter.hpp"
 #include "streaming/master_playlist.hpp"
 #include "streaming/publisher_gate.hpp"
 #include "streaming/timestamp_guard.hpp"
@@ -230,9 +231,9 @@ void on_video_mux_pad_added(GstElement*, GstPad* pad, gpointer) {
 
 enum class SegmenterKind {
   video,              // cut at keyframes as soon as a segment is complete (above)
-  audio,              // splitmuxsink's own cut: the first frame that would pass segment_ns
-  audio_low_overhead  // the same, with PAT/PMT once a second instead of ten times: at
-                      // 24 kbit/s the tables would otherwise cost more than the sound
+  audio_low_overhead  // splitmuxsink's own cut (the first frame that would pass segment_ns),
+                      // PAT/PMT once a second instead of ten times: at 24 kbit/s the
+                      // tables would otherwise cost more than the sound
 };
 
 // queue ! splitmuxsink(mpegtsmux) writing <output>/<rendition>/seg%05d.ts.
@@ -259,6 +260,22 @@ std::pair<ElementHandle, ElementHandle> make_segmenter(const RoomRelay::Shared& 
     g_signal_connect(mux.get(), "pad-added", G_CALLBACK(on_video_mux_pad_added), nullptr);
   }
   return {std::move(queue), std::move(sink)};
+}
+
+// capsfilter (ADTS) ! fakesink, the fakesink's input cut into
+// <output>/<rendition>/g{generation}-seg%05d.ts by attach_audio_segmenter on
+// the thread that feeds it: no thread of its own (see audio_segmenter.hpp).
+std::pair<ElementHandle, ElementHandle> make_audio_segmenter(const RoomRelay::Shared& shared,
+                                                             const std::string& rendition) {
+  const auto dir = shared.output_dir / rendition;
+  std::filesystem::create_directories(dir);
+  auto adts = make_element("capsfilter", "adts_" + rendition);
+  CapsHandle caps{adopt, gst_caps_from_string("audio/mpeg,stream-format=adts")};
+  g_object_set(adts.get(), "caps", caps.get(), nullptr);
+  auto sink = make_element("fakesink", std::string{kSegmentPrefix} + rendition);
+  g_object_set(sink.get(), "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, nullptr);
+  attach_audio_segmenter(sink.get(), {dir, shared.generation, static_cast<gint64>(shared.segment_ns)});
+  return {std::move(adts), std::move(sink)};
 }
 
 void link_from_demux(GstPad* demux_pad, const ElementHandle& first) {
@@ -460,39 +477,40 @@ void build_video_branch(RoomRelay::Shared& shared, GstPad* pad, const std::strin
 void build_audio_branch(RoomRelay::Shared& shared, GstPad* pad, const std::string& codec) {
   const int audio_index = shared.audio_count++;
   const std::string rendition = "audio_" + std::to_string(audio_index);
-  auto [queue, sink] = make_segmenter(shared, rendition, SegmenterKind::audio);
+  auto [adts, sink] = make_audio_segmenter(shared, rendition);
   auto parse = make_element("aacparse", "parse_" + rendition);
   // Before the tee, so the re-encoded variant starts from the same frames.
   guard_segmenter_input(parse.get(), rendition, false);
   watch_format(parse, rendition);
   if (!shared.audio_only_variant) {
-    add_chain(shared.bin, {&queue, &parse, &sink});
-  } else {
-    auto tee = make_element("tee", "tee_" + rendition);
-    auto in_queue = make_element("queue", "qin_" + rendition);
-    add_chain(shared.bin, {&in_queue, &parse, &tee});
-    add_chain(shared.bin, {&queue, &sink});
-    auto [low_queue, low_sink] = make_segmenter(shared, rendition + "_low", SegmenterKind::audio_low_overhead);
-    auto decode = make_element("avdec_aac");
-    auto convert = make_element("audioconvert");
-    auto resample = make_element("audioresample");
-    auto caps_filter = make_element("capsfilter");
-    CapsHandle caps{adopt, gst_caps_from_string("audio/x-raw,rate=24000,channels=1")};
-    g_object_set(caps_filter.get(), "caps", caps.get(), nullptr);
-    auto encode = make_element("avenc_aac");
-    g_object_set(encode.get(), "bitrate", shared.audio_only_kbps * 1000, nullptr);
-    auto reparse = make_element("aacparse");
-    guard_segmenter_input(reparse.get(), rendition + "_low", false);
-    add_chain(shared.bin, {&low_queue, &decode, &convert, &resample, &caps_filter, &encode, &reparse, &low_sink});
-    if (!gst_element_link(tee.get(), queue.get()) || !gst_element_link(tee.get(), low_queue.get())) {
-      throw std::runtime_error("cannot link tee of " + rendition);
-    }
+    // All on tsdemux's thread: parsing and writing a frame cost less than
+    // handing it to another thread.
+    add_chain(shared.bin, {&parse, &adts, &sink});
     watch_track(pad, rendition, codec, audio_index);
-    link_from_demux(pad, in_queue);
+    link_from_demux(pad, parse);
     return;
   }
+  auto tee = make_element("tee", "tee_" + rendition);
+  auto in_queue = make_element("queue", "qin_" + rendition);
+  add_chain(shared.bin, {&in_queue, &parse, &tee});
+  add_chain(shared.bin, {&adts, &sink});
+  auto [low_queue, low_sink] = make_segmenter(shared, rendition + "_low", SegmenterKind::audio_low_overhead);
+  auto decode = make_element("avdec_aac");
+  auto convert = make_element("audioconvert");
+  auto resample = make_element("audioresample");
+  auto caps_filter = make_element("capsfilter");
+  CapsHandle caps{adopt, gst_caps_from_string("audio/x-raw,rate=24000,channels=1")};
+  g_object_set(caps_filter.get(), "caps", caps.get(), nullptr);
+  auto encode = make_element("avenc_aac");
+  g_object_set(encode.get(), "bitrate", shared.audio_only_kbps * 1000, nullptr);
+  auto reparse = make_element("aacparse");
+  guard_segmenter_input(reparse.get(), rendition + "_low", false);
+  add_chain(shared.bin, {&low_queue, &decode, &convert, &resample, &caps_filter, &encode, &reparse, &low_sink});
+  if (!gst_element_link(tee.get(), adts.get()) || !gst_element_link(tee.get(), low_queue.get())) {
+    throw std::runtime_error("cannot link tee of " + rendition);
+  }
   watch_track(pad, rendition, codec, audio_index);
-  link_from_demux(pad, queue);
+  link_from_demux(pad, in_queue);
 }
 
 // Streams we do not relay (private data, subtitles, other codecs) still need a

@@ -70,7 +70,8 @@ struct RelayCallbacks {
 
 // The video relay of one room: an SRT listener (srtsrc) feeding tsdemux, and
 // per elementary stream a branch that parses and cuts it, without
-// re-encoding, into MPEG-TS segment files (splitmuxsink with mpegtsmux), one
+// re-encoding, into MPEG-TS segment files (video: splitmuxsink with
+// mpegtsmux; audio: the relay's own segmenter on tsdemux's thread), one
 // folder per rendition, listed in HLS playlists it writes itself
 // ({output_dir}/{rendition}/index.m3u8 and {output_dir}/master.m3u8).
 // Optionally re-encoded variants beside them: each audio track at a low bit
