@@ -160,11 +160,15 @@ Response get_stream(RequestContext& context) {
                                                  ? nlohmann::json(nullptr)
                                                  : nlohmann::json(snapshot.last_refused_peer)}};
     // Whether the session on air is being recorded, or paused for disk space.
-    body["recording"] = snapshot.recording
-                            ? nlohmann::json{{"state", "on"}, {"detail", nullptr}}
-                            : nlohmann::json{{"state", "paused"},
-                                             {"detail", "The media disk is down to its reserve (--media-reserve); "
-                                                        "the live stream goes on unrecorded until space is freed."}};
+    if (!snapshot.session) {
+      body["recording"] = nullptr;
+    } else if (snapshot.recording) {
+      body["recording"] = {{"state", "on"}, {"detail", nullptr}};
+    } else {
+      body["recording"] = {{"state", "paused"},
+                           {"detail", "The media disk is down to its reserve (--media-reserve); "
+                                      "the live stream goes on unrecorded until space is freed."}};
+    }
   }
   http::Response response = localized_response(200, body, view);
   response.headers.set("Cache-Control", "no-store");

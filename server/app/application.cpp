@@ -1,7 +1,9 @@
 #include "app/application.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <cstdint>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -171,7 +173,7 @@ void Application::start() {
       relay::StreamingOptions{
           .enabled = p.config.streaming,
           .media_dir = p.config.media_dir.empty() ? p.config.data_dir / "media" : p.config.media_dir,
-          .media_reserve_bytes = p.config.media_reserve_mb << 20,
+          .media_reserve_bytes = std::min<std::uint64_t>(p.config.media_reserve_mb, UINT64_MAX >> 20) << 20,
           .srt_address = p.config.srt_address,
           .srt_port_base = p.config.srt_port_base,
           .session_grace = milliseconds(p.config.stream_grace_seconds),

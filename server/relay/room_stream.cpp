@@ -83,6 +83,12 @@ void RoomStream::start() {
 void RoomStream::start_relay() {
   const RoomSettings settings = snapshot().settings;
   relay_settings_ = settings.stream;
+  {
+    // Only this relay's first report answers for it (an old relay's last
+    // reports were handled on this strand before its stop completed).
+    const SnapshotChange change(*this);
+    snapshot_.answered.reset();
+  }
   const std::string run = new_run_name();
   const std::filesystem::path room_dir = environment_.media_dir / "live" / std::to_string(settings.room_id);
   const std::filesystem::path run_dir = room_dir / run;

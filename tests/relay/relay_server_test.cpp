@@ -451,7 +451,6 @@ TEST_CASE("a room that stops being streamed ends the session on air and stops li
   CHECK(venue.get(venue.base() + "master.m3u8").status == 404);
 }
 
-
 TEST_CASE("a room configured for a lower-resolution variant offers it beside the camera's own video") {
   Venue venue;
   const auto configured =
