@@ -170,12 +170,7 @@ void on_video_keyframe(VideoCutter& cutter, gint64 running_time) {
 GstPadProbeReturn on_video_segmenter_input(GstPad*, GstPadProbeInfo* info, gpointer data) {
   auto& cutter = *static_cast<VideoCutter*>(data);
   if (GST_PAD_PROBE_INFO_TYPE(info) & (GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH)) {
-    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
-    if (GST_EVENT_TYPE(event) == GST_EVENT_SEGMENT) {
-      gst_event_copy_segment(event, &cutter.segment);
-    } else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
-      gst_segment_init(&cutter.segment, GST_FORMAT_UNDEFINED);
-    }
+    follow_segment(GST_PAD_PROBE_INFO_EVENT(info), cutter.segment);
     return GST_PAD_PROBE_OK;
   }
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);

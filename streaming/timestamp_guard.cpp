@@ -42,11 +42,7 @@ bool guard_lets_through(TimestampGuard& guard, GstBuffer* buffer, gint64& runnin
 GstPadProbeReturn on_segmenter_input(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
   auto& guard = *static_cast<TimestampGuard*>(data);
   if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
-    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
-    if (GST_EVENT_TYPE(event) == GST_EVENT_SEGMENT) {
-      gst_event_copy_segment(event, &guard.segment);
-    } else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
-      gst_segment_init(&guard.segment, GST_FORMAT_UNDEFINED);
+    if (follow_segment(GST_PAD_PROBE_INFO_EVENT(info), guard.segment)) {
       guard.started = false;
       guard.last_running_time = -1;
     }
@@ -72,6 +68,16 @@ GstPadProbeReturn on_segmenter_input(GstPad* pad, GstPadProbeInfo* info, gpointe
 }
 
 }  // namespace
+
+bool follow_segment(GstEvent* event, GstSegment& segment) {
+  if (GST_EVENT_TYPE(event) == GST_EVENT_SEGMENT) {
+    gst_event_copy_segment(event, &segment);
+  } else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
+    gst_segment_init(&segment, GST_FORMAT_UNDEFINED);
+    return true;
+  }
+  return false;
+}
 
 bool signed_running_time(const GstSegment& segment, GstClockTime ts, gint64& out) {
   if (segment.format != GST_FORMAT_TIME || !GST_CLOCK_TIME_IS_VALID(ts)) return false;

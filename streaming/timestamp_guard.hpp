@@ -28,6 +28,11 @@ inline constexpr const char* kTimestampGuardMessage = "plenary-dropped";
 // pad's streaming thread and only posts to the bus.
 void guard_segmenter_input(GstElement* feeder, std::string rendition, bool is_video);
 
+// Keeps a pad probe's copy of the stream's segment in step with its events:
+// copied from SEGMENT, undefined again after FLUSH_STOP. True for FLUSH_STOP,
+// so the caller can reset what it derived from the old segment.
+bool follow_segment(GstEvent* event, GstSegment& segment);
+
 // Running time of `ts` in `segment`, negative before the segment start;
 // false when unknown (not a TIME segment, no timestamp).
 bool signed_running_time(const GstSegment& segment, GstClockTime ts, gint64& out);

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "streaming/gst_handle.hpp"
+#include "streaming/timestamp_guard.hpp"
 
 namespace plenary::streaming {
 
@@ -65,12 +66,7 @@ GstPadProbeReturn on_coded_frame(GstPad*, GstPadProbeInfo* info, gpointer data) 
 GstPadProbeReturn on_raw_frame(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
   auto& follower = **static_cast<FollowerRef*>(data);
   if (GST_PAD_PROBE_INFO_TYPE(info) & (GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH)) {
-    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
-    if (GST_EVENT_TYPE(event) == GST_EVENT_SEGMENT) {
-      gst_event_copy_segment(event, &follower.raw_segment);
-    } else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
-      gst_segment_init(&follower.raw_segment, GST_FORMAT_UNDEFINED);
-    }
+    follow_segment(GST_PAD_PROBE_INFO_EVENT(info), follower.raw_segment);
     return GST_PAD_PROBE_OK;
   }
   GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);

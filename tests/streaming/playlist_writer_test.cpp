@@ -13,6 +13,25 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A writer into a fresh folder, keeping `window` segments listed and each
+// file `retention` after it leaves the list; its errors collected.
+struct OnDisk {
+  test::TempDir dir;
+  std::vector<std::string> errors;
+  PlaylistWriter writer;
+
+  OnDisk(std::size_t window, std::chrono::seconds retention)
+      : writer{config(dir.path(), window, retention), [this](const std::string& e) { errors.push_back(e); }} {}
+
+  static PlaylistWriterConfig config(const std::filesystem::path& out, std::size_t window,
+                                     std::chrono::seconds retention) {
+    PlaylistWriterConfig config;
+    config.output_dir = out;
+    config.media.window = window;
+    config.media.min_retention = retention;
+    return config;
+  }
+};
 
 SegmentClosed make_segment(const std::filesystem::path& root, const std::string& rendition, int n) {
   SegmentClosed segment;
@@ -28,13 +47,8 @@ SegmentClosed make_segment(const std::filesystem::path& root, const std::string&
 }  // namespace
 
 TEST_CASE("the writer keeps playlists on disk in step with segments and deletes a file only after its grace") {
-  test::TempDir dir;
-  std::vector<std::string> errors;
-  PlaylistWriterConfig config;
-  config.output_dir = dir.path();
-  config.media.window = 2;
-  config.media.min_retention = 5s;
-  PlaylistWriter writer{config, [&](const std::string& e) { errors.push_back(e); }};
+  OnDisk on_disk{2, 5s};
+  auto& [dir, errors, writer] = on_disk;
   writer.on_track({"video", "video/x-h264", "", "avc1.4d401e", 320, 180, 30.0});
   writer.on_track({"audio_0", "audio/mpeg", "vi", "mp4a.40.2", 0, 0, 0.0});
   CHECK_FALSE(std::filesystem::exists(dir.path() / "master.m3u8"));  // nothing to point at yet
@@ -73,13 +87,8 @@ TEST_CASE("the writer keeps playlists on disk in step with segments and deletes 
 }
 
 TEST_CASE("the sweep deletes files past their retention without a new segment, and never a listed one") {
-  test::TempDir dir;
-  std::vector<std::string> errors;
-  PlaylistWriterConfig config;
-  config.output_dir = dir.path();
-  config.media.window = 2;
-  config.media.min_retention = 5s;
-  PlaylistWriter writer{config, [&](const std::string& e) { errors.push_back(e); }};
+  OnDisk on_disk{2, 5s};
+  auto& [dir, errors, writer] = on_disk;
   writer.on_track({"video", "video/x-h264", "", "avc1.4d401e", 320, 180, 30.0});
   const auto file = [&](int n) { return dir.path() / "video" / ("g0-seg" + std::to_string(n) + ".ts"); };
 
