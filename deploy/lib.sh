@@ -8,7 +8,7 @@ PLENARY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PLENARY_BUILD_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev libcli11-dev
-  libhowardhinnant-date-dev libutf8proc-dev zlib1g-dev tzdata
+  libhowardhinnant-date-dev libutf8proc-dev zlib1g-dev tzdata liburing-dev
   # Badges: QR codes and SVG -> PNG. The fonts are needed at run time, by the server's
   # PNG badges: Noto covers Latin (Vietnamese), Cyrillic, Thai, Lao, Khmer, Myanmar
   # (42 MB); Noto CJK covers Chinese, Japanese, Korean (91 MB).

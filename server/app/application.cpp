@@ -27,6 +27,7 @@
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 #include "live/hub.hpp"
+#include "live/lanes.hpp"
 #include "live/live_service.hpp"
 #include "live/publisher.hpp"
 #include "net/http_server.hpp"
@@ -89,7 +90,7 @@ struct Application::Parts {
   asio::io_context io{static_cast<int>(config.io_threads == 0 ? cores() : config.io_threads)};
   std::unique_ptr<asio::thread_pool> workers;
   // After `io`, so destroyed before it: the hub's lanes are strands of io.
-  live::Hub hub{io, config.io_threads == 0 ? cores() : config.io_threads};
+  live::Hub hub{io, config.io_threads == 0 ? cores() : config.io_threads, config.live_io_uring};
   std::unique_ptr<live::Publisher> publisher;
   std::unique_ptr<live::LiveService> live;
   std::unique_ptr<relay::StreamingService> streaming;
@@ -158,6 +159,8 @@ void Application::start() {
   ops::logger().info("database ready", {{"path", (p.config.data_dir / "plenary.db").string()},
                                         {"schema_version", report.to_version},
                                         {"migrated_from", report.from_version}});
+
+  ops::logger().info("live fan-out", {{"lanes", p.hub.lanes().count()}, {"sends", p.hub.send_method()}});
 
   p.auth = std::make_unique<auth::AuthService>(
       *p.database, p.throttle, auth::AuthOptions{.token_ttl = std::chrono::seconds(p.config.token_ttl_seconds)});

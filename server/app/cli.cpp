@@ -168,6 +168,12 @@ int run_cli(int argc, char** argv) {
       ->envname("PLENARY_LIVE_MAX_QUEUED")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  serve_command
+      ->add_flag("--live-io-uring,!--no-live-io-uring", config.live_io_uring,
+                 "Send each turn of a live fan-out in one io_uring call (falls back to one send(2) each "
+                 "where the kernel refuses io_uring)")
+      ->envname("PLENARY_LIVE_IO_URING")
+      ->capture_default_str();
   serve_command->add_option("--token-ttl", config.token_ttl_seconds, "Seconds a sign-in token lasts")
       ->envname("PLENARY_TOKEN_TTL")
       ->check(CLI::PositiveNumber)

@@ -30,6 +30,7 @@ struct Config {
   double live_idle_timeout_seconds = 30;
   std::size_t live_max_per_address = 2'000;
   std::size_t live_max_queued = 1'024;
+  bool live_io_uring = true;  // send each turn of a fan-out in one io_uring call (else send(2) each)
   // The video relay: SRT in from each streamed room's encoder, HLS out.
   bool streaming = true;
   std::filesystem::path media_dir;  // empty: {data_dir}/media (live segments and recordings)

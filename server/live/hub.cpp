@@ -6,6 +6,7 @@
 
 #include "live/frame.hpp"
 #include "live/lanes.hpp"
+#include "net/send_batch.hpp"
 
 namespace plenary::live {
 
@@ -14,12 +15,21 @@ struct Hub::Frames {
   std::vector<std::shared_ptr<const std::string>> by_language;  // as in prepare()'s `wanted`
 };
 
-Hub::Hub(boost::asio::io_context& io, std::size_t io_threads)
+Hub::Hub(boost::asio::io_context& io, std::size_t io_threads, bool io_uring)
     : lanes_(std::make_unique<Lanes>(io, io_threads)), queues_(lanes_->count()) {
-  for (std::size_t lane = 0; lane < lanes_->count(); ++lane) shards_.push_back(std::make_unique<Shard>());
+  for (std::size_t lane = 0; lane < lanes_->count(); ++lane) {
+    shards_.push_back(std::make_unique<Shard>());
+    queues_[lane].sends = std::make_unique<net::SendBatch>(io_uring);
+    queues_[lane].turn.reserve(kDeliveriesPerTurn);
+  }
 }
 
 Hub::~Hub() = default;
+
+std::string Hub::send_method() const {
+  const net::SendBatch& sends = *queues_.front().sends;
+  return sends.uses_io_uring() ? "io_uring" : "send(2) (io_uring: " + sends.without_io_uring() + ")";
+}
 
 void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, std::size_t lane,
                     Options options, ChannelLanguages languages) {
@@ -102,11 +112,16 @@ void Hub::drain(std::size_t lane) {
     Batch& batch = queue.batches.front();
     for (; batch.next < batch.deliveries.size() && budget > 0; ++batch.next, --budget) {
       auto& [subscriber, frame] = batch.deliveries[batch.next];
-      subscriber->deliver(batch.channel, batch.seq, *frame);
-      subscriber.reset();  // a connection closed meanwhile is freed now, not with the batch
+      subscriber->deliver(batch.channel, batch.seq, *frame, *queue.sends);
+      // Kept for the flush, then let go: a connection closed meanwhile is
+      // freed after this turn, not with the batch.
+      queue.turn.push_back(std::move(subscriber));
     }
     if (batch.next == batch.deliveries.size()) queue.batches.pop_front();
   }
+  // Frames stay alive in their sockets' queues, senders in `turn`.
+  queue.sends->flush();
+  queue.turn.clear();
   if (queue.batches.empty()) {
     queue.draining = false;
     return;

@@ -17,6 +17,10 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace plenary::net {
+class SendBatch;
+}
+
 namespace plenary::live {
 
 class Lanes;
@@ -24,12 +28,13 @@ class Lanes;
 // What a live connection offers the hub. deliver() is called on the lane
 // the subscriber said it lives on (so on its own strand), in seq order,
 // with a whole WebSocket frame shared by the lane's recipients; it never
-// blocks.
+// blocks. Its send may go into `sends`, the lane's batch for this turn,
+// which the hub flushes at the end of the turn with the subscriber alive.
 class LiveSubscriber {
  public:
   virtual ~LiveSubscriber() = default;
-  virtual void deliver(const ChannelKey& channel, std::int64_t seq,
-                       const std::shared_ptr<const std::string>& frame) = 0;
+  virtual void deliver(const ChannelKey& channel, std::int64_t seq, const std::shared_ptr<const std::string>& frame,
+                       net::SendBatch& sends) = 0;
 };
 
 // The subscriptions of every live connection, by lane and channel. Owns no
@@ -38,17 +43,21 @@ class LiveSubscriber {
 // own strand, each lane copies its subscribers of the channel under its own
 // lock, serialises the message once per language asked for, frames it once,
 // and writes the same buffer to each subscriber of that language, with no
-// lock held, in turns of kDeliveriesPerTurn. The lanes do all this at the
-// same time, one per I/O thread; each lane keeps its messages in publishing
-// order, so every subscriber gets them in seq order.
+// lock held, in turns of kDeliveriesPerTurn, each turn's sends in one
+// system call where io_uring allows (net::SendBatch). The lanes do all this
+// at the same time, one per I/O thread; each lane keeps its messages in
+// publishing order, so every subscriber gets them in seq order.
 // Thread-safety: every member function may be called from any thread.
 class Hub {
  public:
-  // One lane per I/O thread of `io`.
-  Hub(boost::asio::io_context& io, std::size_t io_threads);
+  // One lane per I/O thread of `io`; `io_uring`: batch each turn's sends
+  // through io_uring when the kernel allows it.
+  Hub(boost::asio::io_context& io, std::size_t io_threads, bool io_uring = true);
   ~Hub();
 
   Lanes& lanes() { return *lanes_; }
+  // How the lanes send: "io_uring", or "send(2)" and why.
+  std::string send_method() const;
 
   struct Options {
     std::string language = "*";
@@ -89,10 +98,13 @@ class Hub {
     std::vector<Delivery> deliveries;
     std::size_t next = 0;
   };
-  // A lane's messages in publishing order; touched only on its strand.
+  // A lane's messages in publishing order, and its sends; touched only on its strand.
   struct LaneQueue {
     std::deque<Batch> batches;
     bool draining = false;
+    std::unique_ptr<net::SendBatch> sends;
+    // The turn's recipients, alive until its sends are flushed.
+    std::vector<std::shared_ptr<LiveSubscriber>> turn;
   };
   // Deliveries in one turn on a lane (a few ms) before the lane's other work
   // gets in: a fan-out to thousands does not hold up the I/O threads.

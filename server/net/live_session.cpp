@@ -190,12 +190,13 @@ void LiveSession::on_subscribed(const live::Subscription& subscription, const li
 }
 
 void LiveSession::deliver(const live::ChannelKey& channel, std::int64_t seq,
-                          const std::shared_ptr<const std::string>& frame) {
+                          const std::shared_ptr<const std::string>& frame, SendBatch& sends) {
   // The hub calls on this connection's lane: its own strand.
-  on_deliver(channel, seq, frame);
+  on_deliver(channel, seq, frame, &sends);
 }
 
-void LiveSession::on_deliver(const live::ChannelKey& key, std::int64_t seq, std::shared_ptr<const std::string> frame) {
+void LiveSession::on_deliver(const live::ChannelKey& key, std::int64_t seq, std::shared_ptr<const std::string> frame,
+                             SendBatch* sends) {
   if (closing_) return;
   const auto found = channels_.find(key);
   if (found == channels_.end()) {
@@ -205,19 +206,19 @@ void LiveSession::on_deliver(const live::ChannelKey& key, std::int64_t seq, std:
   Channel& channel = found->second;
   if (seq <= channel.last_seq) return;  // replayed already
   channel.last_seq = seq;
-  send(std::move(frame));
+  send(std::move(frame), sends);
 }
 
 void LiveSession::send_text(std::string_view text) {
   send(std::make_shared<const std::string>(live::text_frame(text)));
 }
 
-void LiveSession::send(std::shared_ptr<const std::string> frame) {
+void LiveSession::send(std::shared_ptr<const std::string> frame, SendBatch* sends) {
   if (closing_) return;
   if (ws_.next_layer().queued() >= state_->limits.live_max_queued) {
     return close_with(kCloseTooSlow, "too slow: resubscribe with the last seq you saw");
   }
-  ws_.next_layer().send_frame(std::move(frame));
+  ws_.next_layer().send_frame(std::move(frame), sends);
 }
 
 void LiveSession::close_with(std::uint16_t code, std::string reason) {

@@ -43,8 +43,8 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   void start(boost::beast::http::request<boost::beast::http::string_body> request, boost::beast::flat_buffer buffer);
   void close_now();
 
-  void deliver(const live::ChannelKey& channel, std::int64_t seq,
-               const std::shared_ptr<const std::string>& frame) override;
+  void deliver(const live::ChannelKey& channel, std::int64_t seq, const std::shared_ptr<const std::string>& frame,
+               SendBatch& sends) override;
 
  private:
   struct Channel {
@@ -57,8 +57,10 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   void handle(const std::string& text);
   void subscribe(live::SubscribeCommand command);
   void on_subscribed(const live::Subscription& subscription, const live::Replay& replay);
-  void on_deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> frame);
-  void send(std::shared_ptr<const std::string> frame);
+  // `sends`: the lane's batch, when the hub delivers.
+  void on_deliver(const live::ChannelKey& channel, std::int64_t seq, std::shared_ptr<const std::string> frame,
+                  SendBatch* sends = nullptr);
+  void send(std::shared_ptr<const std::string> frame, SendBatch* sends = nullptr);
   void send_text(std::string_view text);
   void close_with(std::uint16_t code, std::string reason);
   // Unsubscribes from every channel and forgets what was held for them.

@@ -20,14 +20,16 @@ void LiveSocket::bind_owner(std::weak_ptr<void> owner, std::function<void(error_
   on_failure_ = std::move(on_failure);
 }
 
-void LiveSocket::send_frame(std::shared_ptr<const std::string> frame) {
+void LiveSocket::send_frame(std::shared_ptr<const std::string> frame, SendBatch* batch) {
   if (failed_) return;
   frames_.push_back(std::move(frame));
+  batch_ = batch;
   pump();
+  batch_ = nullptr;
 }
 
 void LiveSocket::drop_unsent() {
-  const bool started = !frames_.empty() && front_sent_ > 0;
+  const bool started = !frames_.empty() && (front_sent_ > 0 || batched_);
   frames_.resize(started ? 1 : 0);
 }
 
@@ -36,8 +38,8 @@ void LiveSocket::write_for_beast(std::vector<asio::const_buffer> buffers, WriteH
     // Never complete inline: the caller is still initiating.
     return asio::post(socket_.get_executor(), asio::append(std::move(handler), failed_, std::size_t{0}));
   }
-  // A data frame half sent goes first; a whole frame waiting may wait more.
-  if (front_sent_ > 0) {
+  // A data frame half sent (or being sent) goes first; a whole frame waiting may wait more.
+  if (front_sent_ > 0 || batched_) {
     beast_waiting_.emplace(BeastWrite{std::move(buffers), std::move(handler)});
     return;
   }
@@ -57,25 +59,50 @@ void LiveSocket::start_beast_write(BeastWrite write) {
 }
 
 void LiveSocket::pump() {
-  while (!frames_.empty() && !beast_in_flight_ && !beast_mid_frame_ && !waiting_writable_ && !failed_) {
+  while (!frames_.empty() && !beast_in_flight_ && !beast_mid_frame_ && !waiting_writable_ && !batched_ &&
+         !failed_) {
     const std::string& frame = *frames_.front();
-    const ssize_t sent = ::send(socket_.native_handle(), frame.data() + front_sent_, frame.size() - front_sent_,
-                                MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (sent < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_writable();
-      return fail(error_code(errno, boost::system::system_category()));
+    const char* data = frame.data() + front_sent_;
+    const std::size_t size = frame.size() - front_sent_;
+    if (batch_ != nullptr) {
+      batched_ = true;
+      return batch_->add(socket_.native_handle(), data, size, *this);
     }
-    front_sent_ += static_cast<std::size_t>(sent);
-    if (front_sent_ < frame.size()) return wait_writable();
-    frames_.pop_front();
-    front_sent_ = 0;
-    if (beast_waiting_) {  // a control frame gets its turn between data frames
-      BeastWrite write = std::move(*beast_waiting_);
-      beast_waiting_.reset();
-      return start_beast_write(std::move(write));
-    }
+    const ssize_t sent = ::send(socket_.native_handle(), data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (!took(sent < 0 ? -errno : sent)) return;
   }
+}
+
+void LiveSocket::sent(ssize_t result) {
+  batched_ = false;
+  if (failed_ || frames_.empty()) return;
+  if (took(result)) pump();
+}
+
+bool LiveSocket::took(ssize_t result) {
+  if (result < 0) {
+    if (result == -EINTR) return true;  // nothing sent: again
+    if (result == -EAGAIN || result == -EWOULDBLOCK) {
+      wait_writable();
+      return false;
+    }
+    fail(error_code(static_cast<int>(-result), boost::system::system_category()));
+    return false;
+  }
+  front_sent_ += static_cast<std::size_t>(result);
+  if (front_sent_ < frames_.front()->size()) {
+    wait_writable();
+    return false;
+  }
+  frames_.pop_front();
+  front_sent_ = 0;
+  if (beast_waiting_) {  // a control frame gets its turn between data frames
+    BeastWrite write = std::move(*beast_waiting_);
+    beast_waiting_.reset();
+    start_beast_write(std::move(write));
+    return false;
+  }
+  return true;
 }
 
 void LiveSocket::wait_writable() {

@@ -16,6 +16,8 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
+#include "net/send_batch.hpp"
+
 namespace plenary::net {
 
 // The byte stream under a live connection's WebSocket: the layer that
@@ -27,7 +29,9 @@ namespace plenary::net {
 // stream. The session writes every data frame itself with send_frame(): the
 // hub frames a message once per language and every recipient gets the same
 // bytes (a server's frames are not masked), so delivering one is a single
-// non-blocking send(2) on an idle socket, with no operation allocated. Only a
+// non-blocking send on an idle socket, with no operation allocated: its own
+// send(2), or an entry in the lane's SendBatch, which sends a whole turn of
+// the fan-out in one system call. Only a
 // frame the kernel does not take at once waits for the socket to become
 // writable. Frames never interleave: a Beast write waits while a data frame
 // is half sent, and data frames wait while a Beast write is in flight or
@@ -35,7 +39,7 @@ namespace plenary::net {
 //
 // Runs on the connection's strand: every member is touched only there.
 // Holds its owner (the session) alive only while it waits for the socket.
-class LiveSocket {
+class LiveSocket : public SendBatch::Sender {
  public:
   using executor_type = boost::asio::any_io_executor;
   using next_layer_type = boost::asio::ip::tcp::socket;
@@ -50,8 +54,10 @@ class LiveSocket {
   // failed send (once; the socket is then unusable).
   void bind_owner(std::weak_ptr<void> owner, std::function<void(boost::system::error_code)> on_failure);
 
-  // Queues one whole frame and sends what it can at once.
-  void send_frame(std::shared_ptr<const std::string> frame);
+  // Queues one whole frame and sends what it can at once: with `batch`, the
+  // send is an entry in it, and the frame counts as being sent until the
+  // batch is flushed (the caller keeps this socket alive until then).
+  void send_frame(std::shared_ptr<const std::string> frame, SendBatch* batch = nullptr);
   // Frames not yet completely sent.
   std::size_t queued() const { return frames_.size(); }
   // Forgets the queued frames, except one already partly sent: its rest
@@ -85,6 +91,11 @@ class LiveSocket {
   void start_beast_write(BeastWrite write);
   // Sends queued data frames while nothing stands in the way.
   void pump();
+  // A batched send's result (SendBatch::Sender).
+  void sent(ssize_t result) override;
+  // Accounts for a send of the front frame (bytes, or -errno); true when the
+  // next frame may go at once.
+  bool took(ssize_t result);
   void wait_writable();
   void fail(boost::system::error_code error);
 
@@ -95,6 +106,8 @@ class LiveSocket {
   bool beast_in_flight_ = false;
   bool beast_mid_frame_ = false;  // its last write was partial: the rest comes next
   bool waiting_writable_ = false;
+  bool batched_ = false;          // the front frame's send is an entry in a SendBatch
+  SendBatch* batch_ = nullptr;    // during send_frame(): where its send goes
   boost::system::error_code failed_;
   std::weak_ptr<void> owner_;
   std::function<void(boost::system::error_code)> on_failure_;

@@ -126,3 +126,126 @@ TEST_CASE("a phone that goes away in the middle of a message fails the send and 
   CHECK(pair.server->next_layer().queued() == 0);
   CHECK(pair.failures.size() == 1);
 }
+
+namespace {
+
+// Reads `count` messages on `pair`'s client: the messages, and how many had
+// arrived when each ping did.
+struct Reader {
+  explicit Reader(Pair& pair, std::size_t count) : pair_(pair), count_(count) {
+    pair.client->control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::ping) pings_after.push_back(messages.size());
+    });
+    pair.client->read_message_max(4 << 20);
+    read();
+  }
+  void read() {
+    pair_.client->async_read(buffer_, [this](beast::error_code error, std::size_t) {
+      if (error) return;
+      messages.push_back(beast::buffers_to_string(buffer_.data()));
+      buffer_.consume(buffer_.size());
+      if (messages.size() < count_) read();
+    });
+  }
+  bool done() const { return messages.size() == count_; }
+
+  std::vector<std::string> messages;
+  std::vector<std::size_t> pings_after;
+
+ private:
+  Pair& pair_;
+  std::size_t count_;
+  beast::flat_buffer buffer_;
+};
+
+}  // namespace
+
+TEST_CASE("a turn of a fan-out sent as one batch reaches every phone whole and in order, pings between messages") {
+  for (const bool io_uring : {true, false}) {
+    plenary::net::SendBatch batch(io_uring);
+    if (io_uring && !batch.uses_io_uring()) {
+      MESSAGE("io_uring is not available here (" << batch.without_io_uring() << "): checking send(2) only");
+      continue;
+    }
+    CAPTURE(io_uring);
+    std::vector<std::unique_ptr<Pair>> pairs;
+    for (int i = 0; i < 6; ++i) pairs.push_back(std::make_unique<Pair>());
+    const auto first = frame_of("session moved to Hall B");
+    for (auto& pair : pairs) pair->server->next_layer().send_frame(first, &batch);
+    // Nothing has gone yet: each socket holds its frame until the flush.
+    CHECK(batch.size() == pairs.size());
+    for (auto& pair : pairs) CHECK(pair->server->next_layer().queued() == 1);
+    // A ping asked for now waits for the frame being sent; a second message
+    // in the same turn queues behind the first (and behind the ping).
+    bool pinged = false;
+    pairs[1]->server->async_ping("now", [&](beast::error_code error) { pinged = !error; });
+    for (int i : {0, 1}) pairs[i]->server->next_layer().send_frame(frame_of("and back to Hall A"), &batch);
+    CHECK(batch.size() == pairs.size());
+    batch.flush();
+    CHECK(batch.size() == 0);
+
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      Reader reader(*pairs[i], i < 2 ? 2 : 1);
+      REQUIRE(run_until(pairs[i]->io, [&] { return reader.done() && (i != 1 || pinged); }));
+      CHECK(reader.messages[0] == "session moved to Hall B");
+      if (i < 2) CHECK(reader.messages[1] == "and back to Hall A");
+      if (i == 1) CHECK(reader.pings_after == std::vector<std::size_t>{1});
+      CHECK(pairs[i]->server->next_layer().queued() == 0);
+      CHECK(pairs[i]->failures.empty());
+    }
+  }
+}
+
+TEST_CASE("a phone that cannot take a batched message whole waits for it alone; the others in the batch get theirs") {
+  for (const bool io_uring : {true, false}) {
+    plenary::net::SendBatch batch(io_uring);
+    if (io_uring && !batch.uses_io_uring()) {
+      MESSAGE("io_uring is not available here (" << batch.without_io_uring() << "): checking send(2) only");
+      continue;
+    }
+    CAPTURE(io_uring);
+    Pair slow;
+    Pair quick;
+    const std::string long_text(2 << 20, 'a');  // far more than the socket buffers hold
+    slow.server->next_layer().send_frame(frame_of(long_text), &batch);
+    quick.server->next_layer().send_frame(frame_of("hello"), &batch);
+    batch.flush();  // returns at once: nothing waits for the slow phone
+    CHECK(slow.server->next_layer().queued() == 1);
+    CHECK(quick.server->next_layer().queued() == 0);
+
+    Reader quick_reader(quick, 1);
+    REQUIRE(run_until(quick.io, [&] { return quick_reader.done(); }));
+    CHECK(quick_reader.messages[0] == "hello");
+    Reader slow_reader(slow, 1);
+    REQUIRE(run_until(slow.io, [&] { return slow_reader.done(); }));
+    CHECK(slow_reader.messages[0] == long_text);
+    CHECK(slow.server->next_layer().queued() == 0);
+    CHECK(slow.failures.empty());
+  }
+}
+
+TEST_CASE("a phone gone before its batched message is told once as a failure; the batch goes on") {
+  for (const bool io_uring : {true, false}) {
+    plenary::net::SendBatch batch(io_uring);
+    if (io_uring && !batch.uses_io_uring()) {
+      MESSAGE("io_uring is not available here (" << batch.without_io_uring() << "): checking send(2) only");
+      continue;
+    }
+    CAPTURE(io_uring);
+    Pair gone;
+    Pair there;
+    // The server's own side is shut for writing: its next send fails (EPIPE).
+    boost::system::error_code ignored;
+    gone.server->next_layer().next_layer().shutdown(tcp::socket::shutdown_send, ignored);
+    gone.server->next_layer().send_frame(frame_of("lost"), &batch);
+    there.server->next_layer().send_frame(frame_of("kept"), &batch);
+    batch.flush();
+    CHECK(gone.failures.size() == 1);
+    CHECK(gone.server->next_layer().queued() == 0);
+    gone.server->next_layer().send_frame(frame_of("later"), &batch);
+    CHECK(batch.size() == 0);  // a failed socket sends nothing more
+    Reader reader(there, 1);
+    REQUIRE(run_until(there.io, [&] { return reader.done(); }));
+    CHECK(reader.messages[0] == "kept");
+  }
+}
