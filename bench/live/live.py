@@ -9,7 +9,7 @@ back and forth with PATCH as the demo admin, CHANGES times, and measures from
 just before each request (CLOCK_MONOTONIC, shared by every process on the
 machine) to each client's receipt of the message it causes. Counts missing
 and duplicate messages. Then the same clients and triggers against the peer
-(bench/live/peer.cpp: the bare fan-out, one thread), for the ratio.
+(bench/live/peer.cpp: the bare fan-out, one sending thread per core), for the ratio.
 Exits 1 when a message is missing, duplicated or unexpected, a connection
 fails or drops, or a server fails.
 """
@@ -338,8 +338,9 @@ def peer_round(args, sources, message_bytes):
             t0, answered, _ = api.call("POST", f"/broadcast?bytes={message_bytes}")
             return t0, answered
 
+        sends = os.environ.get("LIVE_PEER_SENDS") or "io_uring"
         result = run_round(args, "peer", int(line[1]), peer.pid, sources, lambda: None, change,
-                           f"POST /broadcast?bytes={message_bytes} (a message of Plenary's size)")
+                           f"POST /broadcast?bytes={message_bytes} (a message of Plenary's size; sends: {sends})")
         if peer.poll() is not None:
             raise Failed(f"the peer exited with status {peer.returncode}")
         return result

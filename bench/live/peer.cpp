@@ -11,9 +11,12 @@
 // message of that many bytes with the next seq, frames it once and writes it
 // to every subscriber at once, then answers 200 {"recipients":N}. The
 // subscribers are split between one sending thread per core (as Plenary's
-// hub splits them between its I/O threads), each a non-blocking send() per
+// hub splits them between its I/O threads), each a non-blocking send per
 // subscriber in the order they subscribed; whatever a socket does not take
 // at once is queued and sent by the event loop. Ends on SIGTERM.
+//
+// How the sends go, as Plenary's lanes send (LIVE_PEER_SENDS): "io_uring"
+// (the default), 256 sends a system call; "send", one send(2) each.
 //
 // One event-loop thread, one epoll set, level-triggered; it raises its own
 // open-file limit to the hard limit.
@@ -39,6 +42,8 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+
+#include <liburing.h>
 
 #include "websocket.hpp"
 
@@ -98,7 +103,13 @@ volatile std::sig_atomic_t stopping = 0;
 
 class Peer {
  public:
-  explicit Peer(const std::string& host) {
+  Peer(const std::string& host, bool io_uring) {
+    if (io_uring) {
+      rings_.resize(std::max(1u, std::thread::hardware_concurrency()));
+      for (auto& ring : rings_) {
+        if (io_uring_queue_init(kBatch, &ring, 0) < 0) die("io_uring_queue_init");
+      }
+    }
     rlimit limit{};
     getrlimit(RLIMIT_NOFILE, &limit);
     limit.rlim_cur = limit.rlim_max;
@@ -143,6 +154,8 @@ class Peer {
 
  private:
   static constexpr std::uint64_t kListener = ~std::uint64_t{0};
+  static constexpr std::size_t kBatch = 256;  // Plenary's turn
+  static constexpr int kFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
 
   void add(int fd, std::uint64_t key) {
     epoll_event event{};
@@ -292,9 +305,33 @@ class Peer {
     std::vector<std::thread> senders;
     for (unsigned t = 0; t < threads; ++t) {
       senders.emplace_back([&, t] {
-        for (std::size_t k = t; k < to.size(); k += threads) {
-          const ssize_t n = ::send(connections_[to[k]].fd, frame.data(), frame.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-          if (n != static_cast<ssize_t>(frame.size())) partial[t].emplace_back(to[k], n < 0 ? 0 : n);
+        std::vector<std::size_t> mine;
+        for (std::size_t k = t; k < to.size(); k += threads) mine.push_back(to[k]);
+        const auto took = [&](std::size_t i, ssize_t n) {
+          if (n != static_cast<ssize_t>(frame.size())) partial[t].emplace_back(i, n < 0 ? 0 : n);
+        };
+        if (rings_.empty()) {
+          for (const std::size_t i : mine) took(i, ::send(connections_[i].fd, frame.data(), frame.size(), kFlags));
+          return;
+        }
+        io_uring& ring = rings_[t];
+        for (std::size_t from = 0; from < mine.size(); from += kBatch) {
+          const std::size_t count = std::min(kBatch, mine.size() - from);
+          for (std::size_t k = 0; k < count; ++k) {
+            io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+            io_uring_prep_send(sqe, connections_[mine[from + k]].fd, frame.data(), frame.size(), kFlags);
+            io_uring_sqe_set_data64(sqe, from + k);
+          }
+          // MSG_DONTWAIT: every send completes within the submit.
+          if (io_uring_submit_and_wait(&ring, static_cast<unsigned>(count)) < 0) die("io_uring_submit_and_wait");
+          io_uring_cqe* cqe = nullptr;
+          unsigned head = 0;
+          unsigned seen = 0;
+          io_uring_for_each_cqe(&ring, head, cqe) {
+            ++seen;
+            took(mine[io_uring_cqe_get_data64(cqe)], cqe->res);
+          }
+          io_uring_cq_advance(&ring, seen);
         }
       });
     }
@@ -350,6 +387,7 @@ class Peer {
     connections_[i].in.erase(0, offset);
   }
 
+  std::vector<io_uring> rings_;  // one per sending thread; none: send(2)
   int epoll_ = -1;
   int listener_ = -1;
   std::vector<Connection> connections_;
@@ -374,7 +412,13 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGTERM, [](int) { stopping = 1; });
   std::signal(SIGINT, [](int) { stopping = 1; });
-  Peer peer(host);
+  const char* sends = std::getenv("LIVE_PEER_SENDS");
+  const std::string how = sends != nullptr && *sends != '\0' ? sends : "io_uring";
+  if (how != "io_uring" && how != "send") {
+    errno = 0;
+    die("LIVE_PEER_SENDS is io_uring or send, not " + how);
+  }
+  Peer peer(host, how == "io_uring");
   peer.run();
   return 0;
 }
