@@ -60,8 +60,9 @@ class LiveSocket : public SendBatch::Sender {
   void send_frame(std::shared_ptr<const std::string> frame, SendBatch* batch = nullptr);
   // Frames not yet completely sent.
   std::size_t queued() const { return frames_.size(); }
-  // Forgets the queued frames, except one already partly sent: its rest
-  // still goes out, so the close frame that follows is read as a frame.
+  // Forgets the queued frames, except one already partly sent (or in a
+  // batch not yet flushed): its rest still goes out, so the close frame that
+  // follows is read as a frame.
   void drop_unsent();
 
   // Beast's side of the stream.
