@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -248,4 +249,26 @@ TEST_CASE("a phone gone before its batched message is told once as a failure; th
     REQUIRE(run_until(there.io, [&] { return reader.done(); }));
     CHECK(reader.messages[0] == "kept");
   }
+}
+
+TEST_CASE("closing a phone whose message is in a batch not yet sent still lets that message out whole") {
+  plenary::net::SendBatch batch;  // io_uring where the kernel allows it, else send(2): the socket's part is the same
+  Pair pair;
+  pair.server->next_layer().send_frame(frame_of("kept"), &batch);
+  pair.server->next_layer().send_frame(frame_of("dropped"), &batch);
+  pair.server->next_layer().drop_unsent();
+  CHECK(pair.server->next_layer().queued() == 1);  // the one in the batch
+  bool closed = false;
+  pair.server->async_close(websocket::close_code::normal, [&](beast::error_code) { closed = true; });
+  batch.flush();
+  Reader reader(pair, 1);
+  REQUIRE(run_until(pair.io, [&] { return reader.done(); }));
+  CHECK(reader.messages[0] == "kept");
+  // Then the close frame, read as one: the client's read ends with `closed`.
+  beast::flat_buffer rest;
+  std::optional<beast::error_code> ended;
+  pair.client->async_read(rest, [&](beast::error_code error, std::size_t) { ended = error; });
+  REQUIRE(run_until(pair.io, [&] { return ended.has_value() && closed; }));
+  CHECK(*ended == websocket::error::closed);
+  CHECK(pair.failures.empty());
 }
