@@ -49,8 +49,12 @@ void LiveSocket::write_for_beast(std::vector<asio::const_buffer> buffers, WriteH
 void LiveSocket::start_beast_write(BeastWrite write) {
   beast_in_flight_ = true;
   const std::size_t requested = asio::buffer_size(write.buffers);
+  // The owner is held until the write completes: a write cancelled by the
+  // socket closing completes after its session let go of everything else,
+  // and Beast's handler may let go of the rest.
   socket_.async_write_some(
-      write.buffers, [this, requested, handler = std::move(write.handler)](error_code error, std::size_t sent) mutable {
+      write.buffers, [this, owner = owner_.lock(), requested, handler = std::move(write.handler)](
+                         error_code error, std::size_t sent) mutable {
         beast_in_flight_ = false;
         beast_mid_frame_ = !error && sent < requested;
         std::move(handler)(error, sent);  // may start its next write

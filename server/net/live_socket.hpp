@@ -38,7 +38,8 @@ namespace plenary::net {
 // Beast is in the middle of a frame.
 //
 // Runs on the connection's strand: every member is touched only there.
-// Holds its owner (the session) alive only while it waits for the socket.
+// Holds its owner (the session) alive only while it waits for the socket or
+// for a write of Beast's to complete.
 class LiveSocket : public SendBatch::Sender {
  public:
   using executor_type = boost::asio::any_io_executor;
