@@ -222,6 +222,7 @@ struct Connection {
   std::string in;
   std::string out;
   std::size_t out_sent = 0;
+  bool watching_output = false;  // EPOLLOUT is in its epoll registration
   std::string message;  // a fragmented data message being reassembled
   std::int64_t subscribed_seq = -1;
   int close_code = 0;
@@ -232,7 +233,7 @@ struct Receipt {
   std::uint32_t connection;
   std::int64_t seq;
   std::int64_t at_ns;
-  std::string type;
+  std::uint32_t type;  // index into Load::types_
   std::size_t bytes;
 };
 
@@ -325,7 +326,7 @@ class Load {
     }
     for (const auto& r : receipts_) {
       file << "M " << options_.first_id + static_cast<long>(r.connection) << ' ' << r.seq << ' ' << r.at_ns << ' '
-           << (r.type.empty() ? "?" : r.type) << ' ' << r.bytes << '\n';
+           << (types_[r.type].empty() ? "?" : types_[r.type]) << ' ' << r.bytes << '\n';
     }
   }
 
@@ -404,9 +405,10 @@ class Load {
       return fail(i, std::string("connect: ") + std::strerror(errno));
     }
     epoll_event event{};
-    event.events = EPOLLIN | EPOLLOUT;
+    event.events = EPOLLIN | EPOLLOUT;  // writable: connected
     event.data.u64 = i;
     if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &event) != 0) die("epoll_ctl");
+    c.watching_output = true;
   }
 
   // Connection i left setup (subscribed or failed): let the next one start.
@@ -470,8 +472,11 @@ class Load {
       c.out.clear();
       c.out_sent = 0;
     }
+    // Only when it changes: a pong answered at once costs no epoll_ctl.
+    if (c.watching_output == !c.out.empty()) return;
+    c.watching_output = !c.out.empty();
     epoll_event event{};
-    event.events = EPOLLIN | (c.out.empty() ? 0u : EPOLLOUT);
+    event.events = EPOLLIN | (c.watching_output ? EPOLLOUT : 0u);
     event.data.u64 = i;
     epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &event);
   }
@@ -486,20 +491,27 @@ class Load {
       if (n > 0) {
         if (!got) at = monotonic_ns();  // the receipt time of every frame in this read
         got = true;
-        c.in.append(buffer, static_cast<std::size_t>(n));
+        if (c.in.empty() && c.state != State::upgrading) {
+          // Whole frames straight from the buffer; only a partial one is kept.
+          const std::size_t used = frames(i, std::string_view(buffer, static_cast<std::size_t>(n)), at);
+          if (c.state == State::closed) return;
+          c.in.append(buffer + used, static_cast<std::size_t>(n) - used);
+        } else {
+          c.in.append(buffer, static_cast<std::size_t>(n));
+          parse(i, at);
+          if (c.state == State::closed) return;
+        }
         if (static_cast<std::size_t>(n) < sizeof buffer) break;
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      if (got) parse(i, at);
       if (c.state != State::closed) {
         fail(i, n == 0 ? (c.close_code != 0 ? "closed_by_server" : "connection_closed_without_close_frame")
                        : std::string("recv: ") + std::strerror(errno));
       }
       return;
     }
-    if (got) parse(i, at);
   }
 
   void parse(std::size_t i, std::int64_t at) {
@@ -531,15 +543,26 @@ class Load {
       queue(i, client_frame(0x1, "{\"type\":\"subscribe\",\"channel\":\"" + options_.channel + "\"}"));
       if (c.state == State::closed) return;
     }
+    const std::size_t used = frames(i, c.in, at);
+    if (c.state == State::closed) return;
+    c.in.erase(0, used);
+  }
+
+  // Handles the whole frames at the start of `data`; the bytes they took.
+  std::size_t frames(std::size_t i, std::string_view data, std::int64_t at) {
+    Connection& c = connections_[i];
     std::size_t offset = 0;
-    while (c.in.size() - offset >= 2) {
-      const auto* p = reinterpret_cast<const unsigned char*>(c.in.data() + offset);
+    while (data.size() - offset >= 2) {
+      const auto* p = reinterpret_cast<const unsigned char*>(data.data() + offset);
       const bool fin = p[0] & 0x80;
       const int opcode = p[0] & 0x0f;
-      if (p[1] & 0x80) return fail(i, "masked_server_frame");
+      if (p[1] & 0x80) {
+        fail(i, "masked_server_frame");
+        return offset;
+      }
       std::uint64_t length = p[1] & 0x7f;
       std::size_t header = 2;
-      const std::size_t available = c.in.size() - offset;
+      const std::size_t available = data.size() - offset;
       if (length == 126) {
         if (available < 4) break;
         length = (std::uint64_t{p[2]} << 8) | p[3];
@@ -551,7 +574,7 @@ class Load {
         header = 10;
       }
       if (available < header + length) break;
-      const std::string_view payload(c.in.data() + offset + header, static_cast<std::size_t>(length));
+      const std::string_view payload = data.substr(offset + header, static_cast<std::size_t>(length));
       offset += header + static_cast<std::size_t>(length);
       if (opcode == 0x9) {  // ping
         ++pings_;
@@ -562,21 +585,26 @@ class Load {
                            ? (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1])
                            : 1005;
         queue(i, client_frame(0x8, payload.substr(0, std::min<std::size_t>(payload.size(), 2))));
-        return fail(i, "close_frame_" + std::to_string(c.close_code) + "_" +
-                           std::string(payload.size() > 2 ? payload.substr(2) : std::string_view{}));
+        fail(i, "close_frame_" + std::to_string(c.close_code) + "_" +
+                    std::string(payload.size() > 2 ? payload.substr(2) : std::string_view{}));
+        return offset;
       } else if (opcode == 0x0 || opcode == 0x1 || opcode == 0x2) {
-        c.message.append(payload);
-        if (fin) {
-          on_message(i, c.message, at);
-          if (c.state == State::closed) return;
-          c.message.clear();
+        if (fin && c.message.empty()) {
+          on_message(i, payload, at);  // a whole message in one frame: no copy
+        } else {
+          c.message.append(payload);
+          if (fin) {
+            on_message(i, c.message, at);
+            c.message.clear();
+          }
         }
       } else {
-        return fail(i, "unknown_opcode_" + std::to_string(opcode));
+        fail(i, "unknown_opcode_" + std::to_string(opcode));
+        return offset;
       }
-      if (c.state == State::closed) return;
+      if (c.state == State::closed) return offset;
     }
-    c.in.erase(0, offset);
+    return offset;
   }
 
   void on_message(std::size_t i, std::string_view text, std::int64_t at) {
@@ -597,12 +625,21 @@ class Load {
     if (type == "pong") return;
     if (type == "error" || type == "refetch" || type == "subscribed") {
       // Not expected once subscribed: kept as a receipt with seq -1 so the driver counts it.
-      receipts_.push_back({static_cast<std::uint32_t>(i), -1, at, std::string(type), text.size()});
+      receipts_.push_back({static_cast<std::uint32_t>(i), -1, at, type_index(type), text.size()});
       return;
     }
     std::int64_t seq = -1;
     json_integer(text, "seq", seq);
-    receipts_.push_back({static_cast<std::uint32_t>(i), seq, at, std::string(type), text.size()});
+    receipts_.push_back({static_cast<std::uint32_t>(i), seq, at, type_index(type), text.size()});
+  }
+
+  // The few message types seen, each stored once (no allocation a message).
+  std::uint32_t type_index(std::string_view type) {
+    for (std::size_t k = 0; k < types_.size(); ++k) {
+      if (types_[k] == type) return static_cast<std::uint32_t>(k);
+    }
+    types_.emplace_back(type);
+    return static_cast<std::uint32_t>(types_.size() - 1);
   }
 
   Options options_;
@@ -610,6 +647,7 @@ class Load {
   sockaddr_in server_{};
   std::vector<Connection> connections_;
   std::vector<Receipt> receipts_;
+  std::vector<std::string> types_;
   int epoll_ = -1;
   std::size_t next_to_open_ = 0;
   long pending_ = 0, subscribed_ = 0, failed_ = 0, pings_ = 0;
