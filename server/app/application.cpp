@@ -46,6 +46,14 @@ unsigned cores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// How often the live lanes check their connections' keep-alive: each is
+// pinged after half its time-out of silence, so a sweep a second is close
+// enough for the default 30 s; short time-outs (tests) get finer sweeps.
+std::chrono::milliseconds keep_alive_sweep(const Config& config) {
+  const auto eighth = std::chrono::milliseconds(static_cast<std::int64_t>(config.live_idle_timeout_seconds * 125));
+  return std::clamp(eighth, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+}
+
 // Raises the soft open-file limit to the hard one and keeps the connection
 // limit below it, with room for the database, logs and static files.
 std::size_t fit_connection_limit(std::size_t wanted) {
@@ -90,7 +98,8 @@ struct Application::Parts {
   asio::io_context io{static_cast<int>(config.io_threads == 0 ? cores() : config.io_threads)};
   std::unique_ptr<asio::thread_pool> workers;
   // After `io`, so destroyed before it: the hub's lanes are strands of io.
-  live::Hub hub{io, config.io_threads == 0 ? cores() : config.io_threads, config.live_io_uring};
+  live::Hub hub{io, config.io_threads == 0 ? cores() : config.io_threads,
+                live::Hub::Options{.io_uring = config.live_io_uring, .sweep = keep_alive_sweep(config)}};
   std::unique_ptr<live::Publisher> publisher;
   std::unique_ptr<live::LiveService> live;
   std::unique_ptr<relay::StreamingService> streaming;

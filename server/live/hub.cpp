@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "live/frame.hpp"
 #include "live/lanes.hpp"
@@ -15,16 +16,60 @@ struct Hub::Frames {
   std::vector<std::shared_ptr<const std::string>> by_language;  // as in prepare()'s `wanted`
 };
 
-Hub::Hub(boost::asio::io_context& io, std::size_t io_threads, bool io_uring)
-    : lanes_(std::make_unique<Lanes>(io, io_threads)), queues_(lanes_->count()) {
+// A lane's keep-alive timer, on the lane's strand.
+struct Hub::Sweeper {
+  explicit Sweeper(const Lanes::Strand& strand) : timer(strand) {}
+  boost::asio::steady_timer timer;
+};
+
+Hub::Hub(boost::asio::io_context& io, std::size_t io_threads, Options options)
+    : options_(options), lanes_(std::make_unique<Lanes>(io, io_threads)), queues_(lanes_->count()) {
   for (std::size_t lane = 0; lane < lanes_->count(); ++lane) {
     shards_.push_back(std::make_unique<Shard>());
-    queues_[lane].sends = std::make_unique<net::SendBatch>(io_uring);
+    queues_[lane].sends = std::make_unique<net::SendBatch>(options_.io_uring);
     queues_[lane].turn.reserve(kDeliveriesPerTurn);
+    queues_[lane].sweeper = std::make_unique<Sweeper>(lanes_->strand(lane));
+    schedule_sweep(lane);
   }
 }
 
 Hub::~Hub() = default;
+
+void Hub::attach(std::size_t lane, std::weak_ptr<LiveSubscriber> connection) {
+  lane %= queues_.size();
+  boost::asio::post(lanes_->strand(lane), [this, lane, connection = std::move(connection)]() mutable {
+    queues_[lane].connections.push_back(std::move(connection));
+  });
+}
+
+void Hub::schedule_sweep(std::size_t lane) {
+  boost::asio::steady_timer& timer = queues_[lane].sweeper->timer;
+  timer.expires_after(options_.sweep);
+  timer.async_wait([this, lane](boost::system::error_code error) {
+    if (!error) sweep(lane);
+  });
+}
+
+void Hub::sweep(std::size_t lane) {
+  LaneQueue& queue = queues_[lane];
+  const auto now = std::chrono::steady_clock::now();
+  auto& connections = queue.connections;
+  for (std::size_t i = 0; i < connections.size();) {
+    std::shared_ptr<LiveSubscriber> connection = connections[i].lock();
+    const LiveSubscriber::Alive alive = connection ? connection->keep_alive(now, *queue.sends) : LiveSubscriber::Alive::gone;
+    if (alive == LiveSubscriber::Alive::gone) {
+      connections[i] = std::move(connections.back());
+      connections.pop_back();
+      continue;
+    }
+    // Pinged: alive until the pings are sent.
+    if (alive == LiveSubscriber::Alive::pinged) queue.turn.push_back(std::move(connection));
+    ++i;
+  }
+  queue.sends->flush();
+  queue.turn.clear();
+  schedule_sweep(lane);
+}
 
 std::string Hub::send_method() const {
   const net::SendBatch& sends = *queues_.front().sends;
@@ -32,7 +77,7 @@ std::string Hub::send_method() const {
 }
 
 void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, std::size_t lane,
-                    Options options, ChannelLanguages languages) {
+                    Subscription options, ChannelLanguages languages) {
   Shard& shard = *shards_[lane % shards_.size()];
   std::lock_guard lock(shard.mutex);
   Channel& target = shard.channels[channel];

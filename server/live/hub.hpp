@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -15,7 +16,7 @@
 
 namespace boost::asio {
 class io_context;
-}
+}  // namespace boost::asio
 
 namespace plenary::net {
 class SendBatch;
@@ -30,11 +31,20 @@ class Lanes;
 // with a whole WebSocket frame shared by the lane's recipients; it never
 // blocks. Its send may go into `sends`, the lane's batch for this turn,
 // which the hub flushes at the end of the turn with the subscriber alive.
+//
+// keep_alive() is called on the lane about every Hub::Options::sweep for each
+// connection attach()ed to it, subscribed or not: it pings the peer into
+// `sends` (flushed at the end of the sweep, with the connection alive) when
+// it has been silent long enough, or ends the connection when it has been
+// silent too long. It answers whether the connection is still to be swept.
 class LiveSubscriber {
  public:
+  enum class Alive { yes, pinged, gone };
+
   virtual ~LiveSubscriber() = default;
   virtual void deliver(const ChannelKey& channel, std::int64_t seq, const std::shared_ptr<const std::string>& frame,
                        net::SendBatch& sends) = 0;
+  virtual Alive keep_alive(std::chrono::steady_clock::time_point now, net::SendBatch& sends) = 0;
 };
 
 // The subscriptions of every live connection, by lane and channel. Owns no
@@ -47,26 +57,39 @@ class LiveSubscriber {
 // system call where io_uring allows (net::SendBatch). The lanes do all this
 // at the same time, one per I/O thread; each lane keeps its messages in
 // publishing order, so every subscriber gets them in seq order.
+//
+// Keep-alive: every `sweep`, each lane asks each of its connections whether
+// it needs a ping or is to be dropped (LiveSubscriber::keep_alive), and sends
+// the pings due in one batch, as a fan-out turn: ten thousand phones pinged
+// every 15 s cost a few system calls a second, and their pongs come back
+// together, rather than a timer, a send and a thread wake-up per phone.
 // Thread-safety: every member function may be called from any thread.
 class Hub {
  public:
-  // One lane per I/O thread of `io`; `io_uring`: batch each turn's sends
-  // through io_uring when the kernel allows it.
-  Hub(boost::asio::io_context& io, std::size_t io_threads, bool io_uring = true);
+  struct Options {
+    bool io_uring = true;  // batch each turn's sends through io_uring where the kernel allows it
+    std::chrono::milliseconds sweep{1000};  // how often a lane checks its connections' keep-alive
+  };
+
+  // One lane per I/O thread of `io`.
+  Hub(boost::asio::io_context& io, std::size_t io_threads, Options options);
+  Hub(boost::asio::io_context& io, std::size_t io_threads) : Hub(io, io_threads, Options{}) {}
   ~Hub();
 
   Lanes& lanes() { return *lanes_; }
   // How the lanes send: "io_uring", or "send(2)" and why.
   std::string send_method() const;
 
-  struct Options {
+  struct Subscription {
     std::string language = "*";
     bool delegates = false;  // may receive delegates-only messages
   };
 
+  // A new connection on `lane`, kept alive by that lane's sweeps until it says it is gone.
+  void attach(std::size_t lane, std::weak_ptr<LiveSubscriber> connection);
   // `lane`: the lane the subscriber lives on (the same for unsubscribe).
   void subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscriber>& subscriber, std::size_t lane,
-                 Options options, ChannelLanguages languages);
+                 Subscription options, ChannelLanguages languages);
   void unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber, std::size_t lane);
   // Call in the order the messages are to arrive (one thread at a time).
   void publish(std::shared_ptr<const LiveMessage> message);
@@ -75,7 +98,7 @@ class Hub {
  private:
   struct Entry {
     std::weak_ptr<LiveSubscriber> subscriber;
-    Options options;
+    Subscription options;
   };
   struct Channel {
     ChannelLanguages languages;
@@ -90,6 +113,7 @@ class Hub {
 
   using Delivery = std::pair<std::shared_ptr<LiveSubscriber>, const std::shared_ptr<const std::string>*>;
   struct Frames;
+  struct Sweeper;
   // One message for one lane's subscribers, delivered in turns.
   struct Batch {
     ChannelKey channel;
@@ -105,6 +129,9 @@ class Hub {
     std::unique_ptr<net::SendBatch> sends;
     // The turn's recipients, alive until its sends are flushed.
     std::vector<std::shared_ptr<LiveSubscriber>> turn;
+    // Every connection on the lane, for the keep-alive sweeps.
+    std::vector<std::weak_ptr<LiveSubscriber>> connections;
+    std::unique_ptr<Sweeper> sweeper;
   };
   // Deliveries in one turn on a lane (a few ms) before the lane's other work
   // gets in: a fan-out to thousands does not hold up the I/O threads.
@@ -114,7 +141,11 @@ class Hub {
   std::optional<Batch> prepare(std::size_t lane, const LiveMessage& message);
   // Delivers the lane's queued messages, a turn at a time. On the lane.
   void drain(std::size_t lane);
+  // Pings or drops the lane's connections that have been silent; then waits for the next sweep. On the lane.
+  void sweep(std::size_t lane);
+  void schedule_sweep(std::size_t lane);
 
+  Options options_;
   std::unique_ptr<Lanes> lanes_;
   std::vector<std::unique_ptr<Shard>> shards_;  // by lane
   std::vector<LaneQueue> queues_;               // by lane

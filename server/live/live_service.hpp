@@ -56,7 +56,7 @@ struct Subscription {
   ChannelKey key;
   std::string name;
   ChannelLanguages languages;
-  Hub::Options options;
+  Hub::Subscription options;
   std::string time_zone;  // the event's, for the times of replayed messages
 };
 

@@ -65,21 +65,50 @@ void LiveSession::start(beast::http::request<beast::http::string_body> request, 
   buffer_ = std::move(buffer);
   ws_.next_layer().bind_owner(weak_from_this(), [this](beast::error_code) { finish(); });
   // Pings when idle and a time-out for a peer that stops answering them:
-  // a phone that went into a lift is reaped, not kept forever.
-  // Each connection's time-out is drawn from 75-100 % of the limit: phones
-  // that subscribed in the same second (everyone, after a venue's Wi-Fi came
-  // back) are then pinged spread out, not all at once every half time-out.
+  // a phone that went into a lift is reaped, not kept forever. The hub's
+  // sweep on the lane does both (keep_alive()); Beast keeps only its
+  // handshake time-outs. Each connection's time-out is drawn from 75-100 %
+  // of the limit: phones that subscribed in the same second (everyone, after
+  // a venue's Wi-Fi came back) are then pinged spread over several sweeps.
   websocket::stream_base::timeout timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
-  timeout.idle_timeout = jittered(state_->limits.live_idle_timeout);
-  timeout.keep_alive_pings = true;
+  timeout.idle_timeout = websocket::stream_base::none();
+  timeout.keep_alive_pings = false;
   ws_.set_option(timeout);
+  idle_timeout_ = jittered(state_->limits.live_idle_timeout);
+  // Any frame from the peer, pongs included, is a sign of life (on the lane, during a read).
+  ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard(); });
   ws_.read_message_max(kMaxMessageBytes);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& response) { response.set(beast::http::field::server, "plenary"); }));
   ws_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
     if (error) return self->finish();
+    self->open_ = true;
+    self->heard();
+    self->state_->live->hub().attach(self->lane_, self);
     self->do_read();
   });
+}
+
+void LiveSession::heard() {
+  last_heard_ = std::chrono::steady_clock::now();
+  pinged_ = false;
+}
+
+live::LiveSubscriber::Alive LiveSession::keep_alive(std::chrono::steady_clock::time_point now, SendBatch& sends) {
+  if (finished_) return Alive::gone;
+  if (!open_) return Alive::yes;
+  const auto silent = now - last_heard_;
+  if (silent >= idle_timeout_) {
+    // The peer answered no ping: gone without a word (a close frame would wait for it too).
+    finish();
+    return Alive::gone;
+  }
+  if (pinged_ || silent < idle_timeout_ / 2) return Alive::yes;
+  // An empty ping, sent between whole messages like any other frame.
+  static const auto ping = std::make_shared<const std::string>("\x89\x00", 2);
+  pinged_ = true;
+  ws_.next_layer().send_frame(ping, &sends);
+  return Alive::pinged;
 }
 
 void LiveSession::close_now() {
@@ -93,6 +122,7 @@ void LiveSession::do_read() {
 }
 
 void LiveSession::on_read(beast::error_code error, std::size_t) {
+  if (!error) heard();
   if (error) {
     if (error == websocket::error::message_too_big) {
       return close_with(websocket::close_code::too_big,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -29,7 +30,8 @@ struct ServerState;
 // Subscriptions are resolved and replays read on the worker pool. A client
 // that lets more messages pile up than the limit is closed with code 4008
 // (limits.live_max_queued) and catches up when it resubscribes with the last
-// seq it saw.
+// seq it saw. A peer silent for half its time-out is pinged, and one silent
+// for all of it is dropped, by the hub's keep-alive sweep on the lane.
 class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_this<LiveSession> {
  public:
   static constexpr std::size_t kMaxSubscriptions = 16;
@@ -45,6 +47,9 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
 
   void deliver(const live::ChannelKey& channel, std::int64_t seq, const std::shared_ptr<const std::string>& frame,
                SendBatch& sends) override;
+  // Pings after half the connection's time-out of silence from the peer,
+  // drops it after the whole (the hub's sweep, on the lane).
+  Alive keep_alive(std::chrono::steady_clock::time_point now, SendBatch& sends) override;
 
  private:
   struct Channel {
@@ -52,6 +57,8 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
     std::int64_t last_seq = 0;
   };
 
+  // The peer was heard from (a message, a pong, any frame).
+  void heard();
   void do_read();
   void on_read(boost::beast::error_code error, std::size_t bytes);
   void handle(const std::string& text);
@@ -78,6 +85,12 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   std::size_t pending_subscriptions_ = 0;
   bool closing_ = false;
   bool finished_ = false;
+  bool open_ = false;  // the handshake is done: keep-alive applies
+  // Keep-alive, on the lane: this connection's time-out (drawn from 75-100 %
+  // of the limit), when the peer was last heard, whether it has been pinged since.
+  std::chrono::steady_clock::duration idle_timeout_{};
+  std::chrono::steady_clock::time_point last_heard_{};
+  bool pinged_ = false;
   boost::beast::websocket::close_reason close_reason_;
 };
 

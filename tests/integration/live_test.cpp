@@ -2,8 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <optional>
+#include <thread>
 
 #include "support/desk.hpp"
+#include "support/http_client.hpp"
 #include "support/live_client.hpp"
 #include "support/temp_dir.hpp"
 
@@ -232,6 +234,39 @@ TEST_CASE("three hundred phones at once each receive every change exactly once, 
     CAPTURE(io_uring);
     three_hundred_phones(io_uring);
   }
+}
+
+TEST_CASE("a phone that answers pings stays connected while silent; one that answers none is dropped") {
+  Desk desk([](app::Config& config) { config.live_idle_timeout_seconds = 1; });  // pinged after 0.4-0.5 s, dropped after 0.75-1 s
+  LiveClient answering(desk.server.port());
+  const std::int64_t seq = answering.subscribe({{"channel", "event:somri-21"}})["seq"];
+  // Two phones in turn that never read or answer: each is dropped after its
+  // time-out, so by the second one's end the answering phone has said
+  // nothing but pongs for longer than its own time-out.
+  const std::string upgrade =
+      "GET /api/v1/live HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  std::thread quiet_phones([&] {
+    for (int i = 0; i < 2; ++i) {
+      HttpClient silent(desk.server.port());
+      silent.send_raw(upgrade);
+      CHECK(silent.read_response().status == 101);
+      CHECK(silent.closed_within(std::chrono::seconds(10)));
+    }
+    // Then a change, which the answering phone must still get.
+    CHECK(desk.call("POST", "/api/v1/events/somri-21/announcements", {{"text", {{"en", "Still there?"}}}},
+                    desk.registrar)
+              .status == 201);
+  });
+  json announcement;
+  try {
+    announcement = answering.receive("announcement");  // answers pings while it waits
+  } catch (const std::exception& error) {
+    FAIL_CHECK("the phone that answered pings was dropped: " << error.what());
+  }
+  quiet_phones.join();
+  CHECK((announcement.is_object() && announcement["seq"] == seq + 1));
+  CHECK(answering.pings() >= 2);
 }
 
 TEST_CASE("live connections from one address are limited, and a delegates-only event stays hidden") {

@@ -20,6 +20,7 @@ using nlohmann::json;
 struct LiveClient::Parts {
   asio::io_context io;
   websocket::stream<asio::ip::tcp::socket> ws{io};
+  int pings = 0;
 };
 
 LiveClient::LiveClient(unsigned short port, int receive_buffer) : parts_(std::make_unique<Parts>()) {
@@ -28,6 +29,13 @@ LiveClient::LiveClient(unsigned short port, int receive_buffer) : parts_(std::ma
   if (receive_buffer > 0) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
   socket.connect({asio::ip::make_address("127.0.0.1"), port});
   parts_->ws.handshake("127.0.0.1", "/api/v1/live");
+  parts_->ws.control_callback([parts = parts_.get()](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::ping) ++parts->pings;
+  });
+}
+
+int LiveClient::pings() const {
+  return parts_->pings;
 }
 
 LiveClient::~LiveClient() = default;

@@ -28,6 +28,8 @@ class LiveClient {
   int read_until_closed();
   // Sends a subscribe request and returns the answer.
   nlohmann::json subscribe(const nlohmann::json& request);
+  // Pings the server sent so far (each answered with a pong while reading).
+  int pings() const;
 
  private:
   struct Parts;
