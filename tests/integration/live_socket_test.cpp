@@ -159,9 +159,9 @@ struct Reader {
   beast::flat_buffer buffer_;
 };
 
-}  // namespace
-
-TEST_CASE("a turn of a fan-out sent as one batch reaches every phone whole and in order, pings between messages") {
+// Runs `test` with a batch sending through io_uring (when the kernel allows
+// it; otherwise says so) and with one sending one send(2) each.
+void with_each_send_method(const std::function<void(plenary::net::SendBatch&)>& test) {
   for (const bool io_uring : {true, false}) {
     plenary::net::SendBatch batch(io_uring);
     if (io_uring && !batch.uses_io_uring()) {
@@ -169,6 +169,14 @@ TEST_CASE("a turn of a fan-out sent as one batch reaches every phone whole and i
       continue;
     }
     CAPTURE(io_uring);
+    test(batch);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a turn of a fan-out sent as one batch reaches every phone whole and in order, pings between messages") {
+  with_each_send_method([&](plenary::net::SendBatch& batch) {
     std::vector<std::unique_ptr<Pair>> pairs;
     for (int i = 0; i < 6; ++i) pairs.push_back(std::make_unique<Pair>());
     const auto first = frame_of("session moved to Hall B");
@@ -194,17 +202,11 @@ TEST_CASE("a turn of a fan-out sent as one batch reaches every phone whole and i
       CHECK(pairs[i]->server->next_layer().queued() == 0);
       CHECK(pairs[i]->failures.empty());
     }
-  }
+  });
 }
 
 TEST_CASE("a phone that cannot take a batched message whole waits for it alone; the others in the batch get theirs") {
-  for (const bool io_uring : {true, false}) {
-    plenary::net::SendBatch batch(io_uring);
-    if (io_uring && !batch.uses_io_uring()) {
-      MESSAGE("io_uring is not available here (" << batch.without_io_uring() << "): checking send(2) only");
-      continue;
-    }
-    CAPTURE(io_uring);
+  with_each_send_method([&](plenary::net::SendBatch& batch) {
     Pair slow;
     Pair quick;
     const std::string long_text(2 << 20, 'a');  // far more than the socket buffers hold
@@ -222,17 +224,11 @@ TEST_CASE("a phone that cannot take a batched message whole waits for it alone; 
     CHECK(slow_reader.messages[0] == long_text);
     CHECK(slow.server->next_layer().queued() == 0);
     CHECK(slow.failures.empty());
-  }
+  });
 }
 
 TEST_CASE("a phone gone before its batched message is told once as a failure; the batch goes on") {
-  for (const bool io_uring : {true, false}) {
-    plenary::net::SendBatch batch(io_uring);
-    if (io_uring && !batch.uses_io_uring()) {
-      MESSAGE("io_uring is not available here (" << batch.without_io_uring() << "): checking send(2) only");
-      continue;
-    }
-    CAPTURE(io_uring);
+  with_each_send_method([&](plenary::net::SendBatch& batch) {
     Pair gone;
     Pair there;
     // The server's own side is shut for writing: its next send fails (EPIPE).
@@ -248,7 +244,7 @@ TEST_CASE("a phone gone before its batched message is told once as a failure; th
     Reader reader(there, 1);
     REQUIRE(run_until(there.io, [&] { return reader.done(); }));
     CHECK(reader.messages[0] == "kept");
-  }
+  });
 }
 
 TEST_CASE("closing a phone whose message is in a batch not yet sent still lets that message out whole") {
