@@ -103,7 +103,8 @@ live::LiveSubscriber::Alive LiveSession::keep_alive(std::chrono::steady_clock::t
     finish();
     return Alive::gone;
   }
-  if (pinged_ || silent < idle_timeout_ / 2) return Alive::yes;
+  // No ping after our close frame: the close handshake has its own time-out.
+  if (pinged_ || closing_ || silent < idle_timeout_ / 2) return Alive::yes;
   // An empty ping, sent between whole messages like any other frame.
   static const auto ping = std::make_shared<const std::string>("\x89\x00", 2);
   pinged_ = true;
