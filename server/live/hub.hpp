@@ -47,9 +47,9 @@ class LiveSubscriber {
   virtual Alive keep_alive(std::chrono::steady_clock::time_point now, net::SendBatch& sends) = 0;
 };
 
-// The subscriptions of every live connection, by lane and channel. Owns no
-// connection: it holds weak references and forgets the dead ones as it
-// meets them. publish() hands a message to every lane (see Lanes); on its
+// The subscriptions of every live connection, by lane and channel, and each
+// lane's send batch and keep-alive timer. Owns no connection: it holds weak
+// references and forgets the dead ones as it meets them. publish() hands a message to every lane (see Lanes); on its
 // own strand, each lane copies its subscribers of the channel under its own
 // lock, serialises the message once per language asked for, frames it once,
 // and writes the same buffer to each subscriber of that language, with no
@@ -73,7 +73,6 @@ class Hub {
 
   // One lane per I/O thread of `io`.
   Hub(boost::asio::io_context& io, std::size_t io_threads, Options options);
-  Hub(boost::asio::io_context& io, std::size_t io_threads) : Hub(io, io_threads, Options{}) {}
   ~Hub();
 
   Lanes& lanes() { return *lanes_; }
