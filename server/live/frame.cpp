@@ -23,4 +23,8 @@ std::string text_frame(std::string_view payload) {
   return frame;
 }
 
+std::string ping_frame() {
+  return std::string("\x89\x00", 2);
+}
+
 }  // namespace plenary::live

@@ -10,5 +10,7 @@ namespace plenary::live {
 // frames are not masked, so the same bytes go to every recipient: the hub
 // frames a message once per language and shares the buffer. Pure.
 std::string text_frame(std::string_view payload);
+// An empty ping frame from a server (FIN, opcode 9, no mask, no payload).
+std::string ping_frame();
 
 }  // namespace plenary::live

@@ -66,8 +66,7 @@ void Hub::sweep(std::size_t lane) {
     if (alive == LiveSubscriber::Alive::pinged) queue.turn.push_back(std::move(connection));
     ++i;
   }
-  queue.sends->flush();
-  queue.turn.clear();
+  queue.flush();
   schedule_sweep(lane);
 }
 
@@ -149,6 +148,11 @@ std::optional<Hub::Batch> Hub::prepare(std::size_t lane, const LiveMessage& mess
   return batch;
 }
 
+void Hub::LaneQueue::flush() {
+  sends->flush();
+  turn.clear();
+}
+
 void Hub::drain(std::size_t lane) {
   LaneQueue& queue = queues_[lane];
   queue.draining = true;
@@ -164,9 +168,7 @@ void Hub::drain(std::size_t lane) {
     }
     if (batch.next == batch.deliveries.size()) queue.batches.pop_front();
   }
-  // Frames stay alive in their sockets' queues, senders in `turn`.
-  queue.sends->flush();
-  queue.turn.clear();
+  queue.flush();
   if (queue.batches.empty()) {
     queue.draining = false;
     return;

@@ -131,6 +131,10 @@ class Hub {
     // Every connection on the lane, for the keep-alive sweeps.
     std::vector<std::weak_ptr<LiveSubscriber>> connections;
     std::unique_ptr<Sweeper> sweeper;
+
+    // Sends the batch, then lets go of the connections kept alive for it
+    // (their frames stay alive in their sockets' queues).
+    void flush();
   };
   // Deliveries in one turn on a lane (a few ms) before the lane's other work
   // gets in: a fan-out to thousands does not hold up the I/O threads.

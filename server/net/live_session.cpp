@@ -82,7 +82,6 @@ void LiveSession::start(beast::http::request<beast::http::string_body> request, 
       [](websocket::response_type& response) { response.set(beast::http::field::server, "plenary"); }));
   ws_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
     if (error) return self->finish();
-    self->open_ = true;
     self->heard();
     self->state_->live->hub().attach(self->lane_, self);
     self->do_read();
@@ -95,8 +94,8 @@ void LiveSession::heard() {
 }
 
 live::LiveSubscriber::Alive LiveSession::keep_alive(std::chrono::steady_clock::time_point now, SendBatch& sends) {
+  // Attached once the handshake is done: only open connections get here.
   if (finished_) return Alive::gone;
-  if (!open_) return Alive::yes;
   const auto silent = now - last_heard_;
   if (silent >= idle_timeout_) {
     // The peer answered no ping: gone without a word (a close frame would wait for it too).
@@ -106,7 +105,7 @@ live::LiveSubscriber::Alive LiveSession::keep_alive(std::chrono::steady_clock::t
   // No ping after our close frame: the close handshake has its own time-out.
   if (pinged_ || closing_ || silent < idle_timeout_ / 2) return Alive::yes;
   // An empty ping, sent between whole messages like any other frame.
-  static const auto ping = std::make_shared<const std::string>("\x89\x00", 2);
+  static const auto ping = std::make_shared<const std::string>(live::ping_frame());
   pinged_ = true;
   ws_.next_layer().send_frame(ping, &sends);
   return Alive::pinged;

@@ -85,7 +85,6 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   std::size_t pending_subscriptions_ = 0;
   bool closing_ = false;
   bool finished_ = false;
-  bool open_ = false;  // the handshake is done: keep-alive applies
   // Keep-alive, on the lane: this connection's time-out (drawn from 75-100 %
   // of the limit), when the peer was last heard, whether it has been pinged since.
   std::chrono::steady_clock::duration idle_timeout_{};

@@ -23,9 +23,7 @@ void LiveSocket::bind_owner(std::weak_ptr<void> owner, std::function<void(error_
 void LiveSocket::send_frame(std::shared_ptr<const std::string> frame, SendBatch* batch) {
   if (failed_) return;
   frames_.push_back(std::move(frame));
-  batch_ = batch;
-  pump();
-  batch_ = nullptr;
+  pump(batch);
 }
 
 void LiveSocket::drop_unsent() {
@@ -62,18 +60,17 @@ void LiveSocket::start_beast_write(BeastWrite write) {
       });
 }
 
-void LiveSocket::pump() {
+void LiveSocket::pump(SendBatch* batch) {
   while (!frames_.empty() && !beast_in_flight_ && !beast_mid_frame_ && !waiting_writable_ && !batched_ &&
          !failed_) {
     const std::string& frame = *frames_.front();
     const char* data = frame.data() + front_sent_;
     const std::size_t size = frame.size() - front_sent_;
-    if (batch_ != nullptr) {
+    if (batch != nullptr) {
       batched_ = true;
-      return batch_->add(socket_.native_handle(), data, size, *this);
+      return batch->add(socket_.native_handle(), data, size, *this);
     }
-    const ssize_t sent = ::send(socket_.native_handle(), data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (!took(sent < 0 ? -errno : sent)) return;
+    if (!took(send_now(socket_.native_handle(), data, size))) return;
   }
 }
 

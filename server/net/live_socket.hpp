@@ -91,8 +91,9 @@ class LiveSocket : public SendBatch::Sender {
 
   void write_for_beast(std::vector<boost::asio::const_buffer> buffers, WriteHandler handler);
   void start_beast_write(BeastWrite write);
-  // Sends queued data frames while nothing stands in the way.
-  void pump();
+  // Sends queued data frames while nothing stands in the way; with `batch`,
+  // the next send is an entry in it.
+  void pump(SendBatch* batch = nullptr);
   // A batched send's result (SendBatch::Sender).
   void sent(ssize_t result) override;
   // Accounts for a send of the front frame (bytes, or -errno); true when the
@@ -108,8 +109,7 @@ class LiveSocket : public SendBatch::Sender {
   bool beast_in_flight_ = false;
   bool beast_mid_frame_ = false;  // its last write was partial: the rest comes next
   bool waiting_writable_ = false;
-  bool batched_ = false;          // the front frame's send is an entry in a SendBatch
-  SendBatch* batch_ = nullptr;    // during send_frame(): where its send goes
+  bool batched_ = false;  // the front frame's send is an entry in a SendBatch
   boost::system::error_code failed_;
   std::weak_ptr<void> owner_;
   std::function<void(boost::system::error_code)> on_failure_;

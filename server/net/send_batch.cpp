@@ -15,15 +15,15 @@ constexpr ssize_t kPending = -0x7fff;        // no completion yet (no errno is t
 constexpr std::uint64_t kCancelTag = ~0ull;  // user_data of our cancel requests
 constexpr int kSendFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
 
-ssize_t send_once(int fd, const char* data, std::size_t size) {
+}  // namespace
+
+ssize_t send_now(int fd, const char* data, std::size_t size) {
   for (;;) {
     const ssize_t sent = ::send(fd, data, size, kSendFlags);
     if (sent >= 0) return sent;
     if (errno != EINTR) return -errno;
   }
 }
-
-}  // namespace
 
 // The kernel's rings; set up once, torn down with the batch.
 struct SendBatch::Ring {
@@ -70,7 +70,7 @@ void SendBatch::flush() {
 
 void SendBatch::send_each() {
   for (Entry& entry : entries_) {
-    if (entry.result == kPending) entry.result = send_once(entry.fd, entry.data, entry.size);
+    if (entry.result == kPending) entry.result = send_now(entry.fd, entry.data, entry.size);
   }
 }
 

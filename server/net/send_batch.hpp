@@ -9,6 +9,10 @@
 
 namespace plenary::net {
 
+// One non-blocking send(2) (MSG_DONTWAIT | MSG_NOSIGNAL, retried on EINTR):
+// the bytes sent, or -errno.
+ssize_t send_now(int fd, const char* data, std::size_t size);
+
 // Sends to many sockets at once: a lane's turn of a fan-out. Each add()
 // names a socket, bytes and who hears how it went; flush() sends them all
 // and then calls every SendBatch::Sender::sent() in the order added.
