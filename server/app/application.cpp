@@ -163,6 +163,12 @@ void Application::start() {
                           .readers = std::min(workers, 2 * cores() + 2) + 1,
                           .on_timing = [&metrics = p.metrics](const char* kind, std::chrono::nanoseconds took) {
                             metrics.observe_db(kind, took);
+                          },
+                          .on_checkpoint = [&metrics = p.metrics](const db::CheckpointReport& report) {
+                            metrics.observe_db("checkpoint", report.took);
+                            if (report.result != 0) {
+                              ops::logger().warn("database checkpoint failed", {{"sqlite_result", report.result}});
+                            }
                           }});
   const auto& report = p.database->migration_report();
   ops::logger().info("database ready", {{"path", (p.config.data_dir / "plenary.db").string()},

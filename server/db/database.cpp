@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <sqlite3.h>
+
 namespace plenary::db {
 
 Database::Database(DatabaseOptions options) : options_(std::move(options)) {
@@ -11,6 +13,17 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
   writer_connection_ = std::make_unique<Connection>(path, ConnectionOptions{.busy_timeout = options_.busy_timeout});
   migration_report_ = migrate(*writer_connection_, options_.migrations);
   schema_version_ = migration_report_.to_version;
+  // After each COMMIT, the log's size goes to the checkpointer instead of
+  // SQLite's own automatic checkpoint, which this hook replaces.
+  checkpointer_ = std::make_unique<Checkpointer>(path, options_.checkpoint_frames, options_.busy_timeout,
+                                                 options_.on_checkpoint);
+  sqlite3_wal_hook(
+      writer_connection_->handle(),
+      [](void* checkpointer, sqlite3* writer, const char*, int log_frames) {
+        static_cast<Checkpointer*>(checkpointer)->committed(writer, log_frames);
+        return SQLITE_OK;
+      },
+      checkpointer_.get());
   for (std::size_t i = 0; i < options_.readers; ++i) {
     idle_readers_.push_back(std::make_unique<Connection>(
         path,
@@ -161,6 +174,8 @@ void Database::close() {
     reader_returned_.wait(lock, [this] { return readers_out_ == 0; });
     idle_readers_.clear();
   }
+  if (writer_connection_) sqlite3_wal_hook(writer_connection_->handle(), nullptr, nullptr);
+  checkpointer_.reset();
   // Closing the writer last: the last connection checkpoints and removes the WAL.
   writer_connection_.reset();
 }

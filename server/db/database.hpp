@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "db/checkpointer.hpp"
 #include "db/connection.hpp"
 #include "db/migration.hpp"
 #include "db/transaction.hpp"
@@ -29,6 +30,11 @@ struct DatabaseOptions {
   std::span<const Migration> migrations;
   // Called after every read or write with its wall time (queueing included).
   std::function<void(const char* kind, std::chrono::nanoseconds)> on_timing;
+  // The write-ahead log is copied back into the database file once it holds
+  // this many frames (pages), by the checkpointer's thread (see Checkpointer).
+  int checkpoint_frames = 1000;
+  // Called after each checkpoint, on the thread that ran it.
+  std::function<void(const CheckpointReport&)> on_checkpoint;
 };
 
 // The SQLite database file and the threading model around it.
@@ -51,6 +57,8 @@ struct DatabaseOptions {
 // Both block the calling thread: call them from worker threads, never from an
 // I/O thread. Thread-safety: every member function may be called from any
 // thread, except that write() must not be called from inside a write job.
+//
+// Checkpoints run beside the writer (Checkpointer), never inside a COMMIT.
 class Database {
  public:
   explicit Database(DatabaseOptions options);
@@ -156,6 +164,7 @@ class Database {
 
   DatabaseOptions options_;
   std::unique_ptr<Connection> writer_connection_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   MigrationReport migration_report_;
   int schema_version_ = 0;
 

@@ -123,7 +123,7 @@ std::string Metrics::render() const {
   for (const auto& [route, histogram] : request_latency_) {
     histogram->render(out, "plenary_http_request_duration_seconds", "route=\"" + escape_label(route) + "\"");
   }
-  out += "# HELP plenary_db_operation_duration_seconds Database reads and writes, queueing included.\n";
+  out += "# HELP plenary_db_operation_duration_seconds Database reads and writes (queueing included), and WAL checkpoints.\n";
   out += "# TYPE plenary_db_operation_duration_seconds histogram\n";
   for (const auto& [kind, histogram] : db_latency_) {
     histogram->render(out, "plenary_db_operation_duration_seconds", "kind=\"" + escape_label(kind) + "\"");

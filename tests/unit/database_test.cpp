@@ -1,8 +1,12 @@
 #include "db/database.hpp"
 
+#include <sqlite3.h>
+
 #include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -120,6 +124,50 @@ TEST_CASE("closing the database finishes queued writes and checkpoints the WAL a
   }
   Database reopened({.path = path, .migrations = kCounter});
   CHECK(reopened.read(counter_value) == 5);
+}
+
+TEST_CASE("the WAL is copied back beside the writer, not inside its commits, and stays small") {
+  test::TempDir dir;
+  const auto path = dir.path() / "p.db";
+  constexpr int kThreshold = 16;
+  std::mutex mutex;
+  std::vector<std::pair<CheckpointReport, std::thread::id>> reports;
+  Database database({.path = path,
+                     .migrations = kCounter,
+                     .checkpoint_frames = kThreshold,
+                     .on_checkpoint = [&](const CheckpointReport& report) {
+                       std::lock_guard lock(mutex);
+                       reports.emplace_back(report, std::this_thread::get_id());
+                     }});
+  database.write([](Connection& c) { c.exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)"); });
+  // A page each, 1,000 pages in all: sixty times the threshold.
+  constexpr int kWrites = 1000;
+  std::thread::id writer;
+  for (int i = 0; i < kWrites; ++i) {
+    database.write([&](Connection& c) {
+      writer = std::this_thread::get_id();
+      c.exec("INSERT INTO blobs (body) VALUES (randomblob(4000))");
+    });
+  }
+  CHECK(database.read([](Connection& c) {
+    auto count = c.prepare("SELECT count(*) FROM blobs");
+    count->step();
+    return count->int64(0);
+  }) == kWrites);
+  // The log was started over again and again instead of growing to 1,000
+  // pages and more: four times the threshold, where the writer steps in,
+  // and what was written while a checkpoint of the thread kept it waiting.
+  const auto log_frames = (std::filesystem::file_size(path.string() + "-wal") - 32) / (4096 + 24);
+  CHECK(log_frames < kWrites / 4);
+  std::lock_guard lock(mutex);
+  int beside = 0;
+  for (const auto& [report, thread] : reports) {
+    // Busy: the other one was checkpointing at that moment.
+    CHECK((report.result == SQLITE_OK || report.result == SQLITE_BUSY));
+    CHECK(report.by_writer == (thread == writer));
+    if (thread != writer && report.result == SQLITE_OK) ++beside;
+  }
+  CHECK(beside > 0);
 }
 
 TEST_CASE("statements bind values as parameters, so quotes in input stay data") {
