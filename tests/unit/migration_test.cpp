@@ -4,6 +4,7 @@
 
 #include "db/connection.hpp"
 #include "db/database.hpp"
+#include "db/error.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace plenary;
@@ -101,6 +102,50 @@ TEST_CASE("the migrations shipped in schema/ apply to a fresh database in order"
   CHECK(migrate(connection, shipped).to_version == static_cast<int>(shipped.size()));
   CHECK(has_table(connection, "users"));
   CHECK(has_table(connection, "auth_tokens"));
+}
+
+TEST_CASE("0007 keeps the live history of a version 6 database, seq order and uniqueness included") {
+  test::TempDir dir;
+  Connection connection((dir.path() / "a.db").string());
+  const auto& shipped = builtin_migrations();
+  REQUIRE(shipped.size() >= 7);
+  migrate(connection, std::span(shipped).first(6));
+  connection.exec(
+      "INSERT INTO events (id, slug, title, time_zone, first_day, last_day, languages, default_language, visibility,"
+      " created_at, updated_at) VALUES (1, 'somri-21', '{}', 'Asia/Ho_Chi_Minh', '2024-10-21', '2024-10-23',"
+      " '[\"en\"]', 'en', 'public', 0, 0);"
+      "INSERT INTO registrations (id, event_id, name, delegation, category, search_key, created_at, updated_at)"
+      " VALUES (7, 1, 'Lan', 'VN', 'delegate', 'lan', 0, 0);"
+      "INSERT INTO live_messages VALUES (1, 2, 'session.updated', 'public', '{\"b\":2}', 20),"
+      " (1, 1, 'announcement', 'delegates', '{\"a\":1}', 10);"
+      "INSERT INTO personal_messages VALUES (7, 1, 'rsvp.promoted', '{\"c\":3}', 30);");
+  CHECK(migrate(connection, std::span(shipped).first(7)).to_version == 7);
+  {
+    auto rows = connection.prepare("SELECT seq, type, audience, data, created_at FROM live_messages WHERE event_id = 1"
+                                   " ORDER BY seq");
+    REQUIRE(rows->step());
+    CHECK(rows->int64(0) == 1);
+    CHECK(rows->text(1) == "announcement");
+    CHECK(rows->text(2) == "delegates");
+    CHECK(rows->text(3) == R"({"a":1})");
+    CHECK(rows->int64(4) == 10);
+    REQUIRE(rows->step());
+    CHECK(rows->int64(0) == 2);
+    CHECK_FALSE(rows->step());
+  }
+  {
+    auto rows = connection.prepare("SELECT seq, type, data FROM personal_messages WHERE registration_id = 7");
+    REQUIRE(rows->step());
+    CHECK(rows->int64(0) == 1);
+    CHECK(rows->text(2) == R"({"c":3})");
+  }
+  // A channel's seq is still one message's, and a deleted registration takes its messages along.
+  CHECK_THROWS_AS(connection.exec("INSERT INTO live_messages VALUES (1, 2, 'x', 'public', '{}', 0)"), ConstraintError);
+  CHECK_THROWS_AS(connection.exec("INSERT INTO personal_messages VALUES (7, 1, 'x', '{}', 0)"), ConstraintError);
+  connection.exec("DELETE FROM registrations WHERE id = 7");
+  auto left = connection.prepare("SELECT count(*) FROM personal_messages");
+  left->step();
+  CHECK(left->int64(0) == 0);
 }
 
 TEST_CASE("the Database refuses to open a file from a newer Plenary") {
