@@ -313,10 +313,8 @@ Response patch_session(RequestContext& context) {
         const bool moved = std::find(changed.begin(), changed.end(), "time") != changed.end() ||
                            std::find(changed.begin(), changed.end(), "room") != changed.end();
         if (cancelled || moved) {
-          for (const std::int64_t delegate : db::registration_store::followers_of(connection, id)) {
-            context.services().live->to_delegate(connection, current, delegate,
-                                                 cancelled ? "session.cancelled" : "session.moved", data, now);
-          }
+          context.services().live->to_delegates(connection, current, db::registration_store::followers_of(connection, id),
+                                                cancelled ? "session.cancelled" : "session.moved", data, now);
         }
         return std::tuple{current, next, changed};
       });

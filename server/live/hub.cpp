@@ -94,13 +94,19 @@ void Hub::unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscribe
 }
 
 void Hub::publish(std::shared_ptr<const LiveMessage> message) {
+  publish(std::vector<std::shared_ptr<const LiveMessage>>{std::move(message)});
+}
+
+void Hub::publish(std::vector<std::shared_ptr<const LiveMessage>> messages) {
+  if (messages.empty()) return;
+  const auto shared = std::make_shared<const std::vector<std::shared_ptr<const LiveMessage>>>(std::move(messages));
   for (std::size_t lane = 0; lane < lanes_->count(); ++lane) {
-    boost::asio::post(lanes_->strand(lane), [this, lane, message] {
-      std::optional<Batch> batch = prepare(lane, *message);
-      if (!batch) return;
+    boost::asio::post(lanes_->strand(lane), [this, lane, shared] {
       LaneQueue& queue = queues_[lane];
-      queue.batches.push_back(std::move(*batch));
-      if (!queue.draining) drain(lane);
+      for (const auto& message : *shared) {
+        if (std::optional<Batch> batch = prepare(lane, *message)) queue.batches.push_back(std::move(*batch));
+      }
+      if (!queue.draining && !queue.batches.empty()) drain(lane);
     });
   }
 }

@@ -46,7 +46,7 @@ std::string render(const LiveMessage& message, const std::string& language, cons
   out += ",\"channel\":" + dump(message.channel_name);
   out += ",\"seq\":" + std::to_string(message.seq);
   out += ",\"at\":" + dump(message.at);
-  out += ",\"data\":" + dump(language == "*" ? message.data : localize(message.data, language, languages));
+  out += ",\"data\":" + dump(language == "*" ? *message.data : localize(*message.data, language, languages));
   out += '}';
   return out;
 }

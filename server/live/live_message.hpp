@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct ChannelLanguages {
 
 // One message of a channel, as stored and as sent. `data` keeps every text
 // as a full language map; render() reduces it for a subscriber's language.
+// It is shared (never changed once made): one change's notices to many
+// delegates' channels carry the same data.
 struct LiveMessage {
   ChannelKey channel;
   std::string channel_name;  // as clients name it: "event:somri-21" or "me"
@@ -31,7 +34,7 @@ struct LiveMessage {
   std::string type;             // e.g. "session.updated"
   bool delegates_only = false;  // only the event's delegates and hosts get it
   std::string at;               // RFC 3339 in the event's zone
-  nlohmann::json data;
+  std::shared_ptr<const nlohmann::json> data;
 };
 
 // {"type","channel","seq","at","data"} as JSON text, every language map in

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,9 +34,15 @@ class Publisher {
                 nlohmann::json data, std::int64_t now);
   void to_delegate(db::Connection& connection, const domain::Event& event, std::int64_t registration_id,
                    const std::string& type, nlohmann::json data, std::int64_t now);
+  // The same message to each delegate's own channel (the followers of a
+  // session that moved): serialised once, stored once per delegate, and
+  // handed to the hub's lanes together.
+  void to_delegates(db::Connection& connection, const domain::Event& event,
+                    const std::vector<std::int64_t>& registration_ids, const std::string& type, nlohmann::json data,
+                    std::int64_t now);
 
  private:
-  void publish_after_commit(std::shared_ptr<const LiveMessage> message);
+  void publish_after_commit(std::vector<std::shared_ptr<const LiveMessage>> messages);
 
   db::Database& database_;
   Hub& hub_;

@@ -154,6 +154,56 @@ TEST_CASE("the personal channel needs the delegate's own token and tells of a se
   CHECK(promoted["data"]["session_id"] == desk.side_event);
 }
 
+TEST_CASE("delegates who booked or bookmarked a session hear on their own channel that it moved, once each") {
+  Desk desk;
+  // One books a seat, one bookmarks it, one does both, one neither.
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 4; ++i) {
+    tokens.push_back(desk.approve_and_sign_in(
+        desk.register_delegate("Delegate " + std::to_string(i), "VN", "f" + std::to_string(i) + "@vn.example")));
+  }
+  const std::string bookmark = "/api/v1/me/bookmarks/" + std::to_string(desk.side_event);
+  REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, tokens[0]).status == 201);
+  REQUIRE(desk.call("PUT", bookmark, nullptr, tokens[1]).status / 100 == 2);
+  REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, tokens[2]).status == 201);
+  REQUIRE(desk.call("PUT", bookmark, nullptr, tokens[2]).status / 100 == 2);
+  std::vector<std::unique_ptr<LiveClient>> phones;
+  std::vector<std::int64_t> seqs;
+  for (int i = 0; i < 4; ++i) {
+    phones.push_back(std::make_unique<LiveClient>(desk.server.port()));
+    const json subscribed = phones.back()->subscribe({{"channel", "me"}, {"token", tokens[i]}, {"lang", "vi"}});
+    REQUIRE(subscribed["type"] == "subscribed");
+    seqs.push_back(subscribed["seq"]);
+  }
+  const std::string session = "/api/v1/events/somri-21/sessions/" + std::to_string(desk.side_event);
+  REQUIRE(desk.call("PATCH", session, {{"starts_at", "2024-11-20T14:30"}, {"ends_at", "2024-11-20T16:00"}}, desk.admin)
+              .status == 200);
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    const json moved = phones[i]->receive();
+    CHECK(moved["type"] == "session.moved");
+    CHECK(moved["channel"] == "me");
+    CHECK(moved["seq"] == seqs[i] + 1);
+    CHECK(moved["data"]["session"]["id"] == desk.side_event);
+    CHECK(moved["data"]["changes"].front() == "time");
+    CHECK(moved["data"]["session"]["starts_at"].get<std::string>().starts_with("2024-11-20T14:30"));
+    // No Vietnamese title: the event's default language.
+    CHECK(moved["data"]["session"]["title"] == "AI in newsrooms");
+  }
+  // Cancelled: the same three hear it, each once more and no more; the fourth hears nothing.
+  REQUIRE(desk.call("PATCH", session, {{"status", "cancelled"}}, desk.admin).status == 200);
+  for (int i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    phones[i]->send({{"type", "ping"}});
+    if (i < 3) {
+      const json cancelled = phones[i]->receive();
+      CHECK(cancelled["type"] == "session.cancelled");
+      CHECK(cancelled["seq"] == seqs[i] + 2);
+    }
+    CHECK(phones[i]->receive()["type"] == "pong");
+  }
+}
+
 TEST_CASE("a malformed or oversized message gets an error or a close, never a crash") {
   Desk desk;
   LiveClient phone(desk.server.port());

@@ -15,8 +15,9 @@ LiveMessage moved_session() {
           "session.updated",
           false,
           "2024-12-17T08:55:00+07:00",
-          {{"changes", {"room"}},
-           {"session", {{"id", 7}, {"title", {{"en", "Opening"}, {"vi", "Khai mạc"}, {"ms", "Pembukaan"}}}}}}};
+          std::make_shared<const nlohmann::json>(nlohmann::json{
+              {"changes", {"room"}},
+              {"session", {{"id", 7}, {"title", {{"en", "Opening"}, {"vi", "Khai mạc"}, {"ms", "Pembukaan"}}}}}})};
 }
 
 }  // namespace
