@@ -81,7 +81,12 @@ void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscri
   std::lock_guard lock(shard.mutex);
   Channel& target = shard.channels[channel];
   target.languages = std::move(languages);
-  target.entries[subscriber.get()] = Entry{subscriber, std::move(options)};
+  if (const auto found = target.positions.find(subscriber.get()); found != target.positions.end()) {
+    target.entries[found->second].options = std::move(options);
+    return;
+  }
+  target.positions.emplace(subscriber.get(), target.entries.size());
+  target.entries.push_back(Entry{subscriber.get(), subscriber, std::move(options)});
 }
 
 void Hub::unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber, std::size_t lane) {
@@ -89,8 +94,34 @@ void Hub::unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscribe
   std::lock_guard lock(shard.mutex);
   const auto found = shard.channels.find(channel);
   if (found == shard.channels.end()) return;
-  found->second.entries.erase(subscriber);
-  if (found->second.entries.empty()) shard.channels.erase(found);
+  Channel& target = found->second;
+  const auto position = target.positions.find(subscriber);
+  if (position == target.positions.end()) return;
+  target.remove(position->second);
+  if (target.positions.empty()) {
+    shard.channels.erase(found);
+  } else {
+    target.compact_if_sparse();
+  }
+}
+
+void Hub::Channel::remove(std::size_t position) {
+  positions.erase(entries[position].key);
+  entries[position] = Entry{};
+  ++left;
+}
+
+void Hub::Channel::compact_if_sparse() {
+  if (2 * left < entries.size()) return;
+  std::size_t kept = 0;
+  for (Entry& entry : entries) {
+    if (entry.key == nullptr) continue;
+    positions[entry.key] = kept;
+    if (&entries[kept] != &entry) entries[kept] = std::move(entry);
+    ++kept;
+  }
+  entries.resize(kept);
+  left = 0;
 }
 
 void Hub::publish(std::shared_ptr<const LiveMessage> message) {
@@ -121,23 +152,29 @@ std::optional<Hub::Batch> Hub::prepare(std::size_t lane, const LiveMessage& mess
     std::lock_guard lock(shard.mutex);
     const auto found = shard.channels.find(message.channel);
     if (found == shard.channels.end()) return std::nullopt;
-    languages = found->second.languages;
-    auto& entries = found->second.entries;
-    recipients.reserve(entries.size());
-    for (auto it = entries.begin(); it != entries.end();) {
-      auto subscriber = it->second.subscriber.lock();
+    Channel& channel = found->second;
+    languages = channel.languages;
+    recipients.reserve(channel.entries.size() - channel.left);
+    for (std::size_t i = 0; i < channel.entries.size(); ++i) {
+      Entry& entry = channel.entries[i];
+      if (entry.key == nullptr) continue;
+      auto subscriber = entry.subscriber.lock();
       if (!subscriber) {  // its connection is gone
-        it = entries.erase(it);
+        channel.remove(i);
         continue;
       }
-      if (!message.delegates_only || it->second.options.delegates) {
-        const std::string& language = it->second.options.language;
+      if (!message.delegates_only || entry.options.delegates) {
+        const std::string& language = entry.options.language;
         const auto known = std::find(wanted.begin(), wanted.end(), language);
         const auto index = static_cast<std::size_t>(known - wanted.begin());
         if (known == wanted.end()) wanted.push_back(language);
         recipients.emplace_back(std::move(subscriber), index);
       }
-      ++it;
+    }
+    if (channel.positions.empty()) {
+      shard.channels.erase(found);
+    } else {
+      channel.compact_if_sparse();
     }
   }
   if (recipients.empty()) return std::nullopt;
@@ -187,7 +224,7 @@ std::size_t Hub::subscriptions() const {
   std::size_t count = 0;
   for (const auto& shard : shards_) {
     std::lock_guard lock(shard->mutex);
-    for (const auto& [key, channel] : shard->channels) count += channel.entries.size();
+    for (const auto& [key, channel] : shard->channels) count += channel.positions.size();
   }
   return count;
 }
