@@ -17,6 +17,8 @@
 //
 // How the sends go, as Plenary's lanes send (LIVE_PEER_SENDS): "io_uring"
 // (the default), 256 sends a system call; "send", one send(2) each.
+// LIVE_PEER_ORDER=shuffled sends each message in a new random order instead
+// of the order of subscription (an experiment: what the order costs).
 //
 // One event-loop thread, one epoll set, level-triggered; it raises its own
 // open-file limit to the hard limit.
@@ -31,6 +33,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -103,6 +106,8 @@ volatile std::sig_atomic_t stopping = 0;
 
 class Peer {
  public:
+  void shuffle() { shuffled_ = true; }
+
   Peer(const std::string& host, bool io_uring) {
     if (io_uring) {
       rings_.resize(std::max(1u, std::thread::hardware_concurrency()));
@@ -299,6 +304,7 @@ class Peer {
         to.push_back(i);
       }
     }
+    if (shuffled_) std::shuffle(to.begin(), to.end(), random_);
     // Each thread: its share of sockets, and how much of the frame each took.
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> partial(threads);
@@ -388,6 +394,8 @@ class Peer {
   }
 
   std::vector<io_uring> rings_;  // one per sending thread; none: send(2)
+  bool shuffled_ = false;
+  std::minstd_rand random_{42};
   int epoll_ = -1;
   int listener_ = -1;
   std::vector<Connection> connections_;
@@ -419,6 +427,9 @@ int main(int argc, char** argv) {
     die("LIVE_PEER_SENDS is io_uring or send, not " + how);
   }
   Peer peer(host, how == "io_uring");
+  if (const char* order = std::getenv("LIVE_PEER_ORDER"); order != nullptr && std::string_view(order) == "shuffled") {
+    peer.shuffle();
+  }
   peer.run();
   return 0;
 }
