@@ -3,7 +3,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -15,8 +14,8 @@ struct sqlite3;
 namespace plenary::db {
 
 // What one checkpoint did: WAL frames in the log, frames copied into the
-// database file (all of them: the next write starts the log over), how long
-// it took, SQLite's answer (SQLITE_OK, or why it could not run), and whether
+// database file (when that is all of them, the next write starts the log
+// over), how long it took, SQLite's answer (SQLITE_OK, or why it could not run), and whether
 // the writer had to do it itself.
 struct CheckpointReport {
   int log_frames = 0;

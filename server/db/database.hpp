@@ -58,7 +58,8 @@ struct DatabaseOptions {
 // I/O thread. Thread-safety: every member function may be called from any
 // thread, except that write() must not be called from inside a write job.
 //
-// Checkpoints run beside the writer (Checkpointer), never inside a COMMIT.
+// Also owns the Checkpointer: the WAL is copied back beside the writer, and a
+// COMMIT waits for that only if the log has grown to four times its threshold.
 class Database {
  public:
   explicit Database(DatabaseOptions options);

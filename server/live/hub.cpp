@@ -82,7 +82,8 @@ void Hub::subscribe(const ChannelKey& channel, const std::shared_ptr<LiveSubscri
   Channel& target = shard.channels[channel];
   target.languages = std::move(languages);
   if (const auto found = target.positions.find(subscriber.get()); found != target.positions.end()) {
-    target.entries[found->second].options = std::move(options);
+    // Again (or a new connection where a dead one was, not yet found out): keeps its place.
+    target.entries[found->second] = Entry{subscriber.get(), subscriber, std::move(options)};
     return;
   }
   target.positions.emplace(subscriber.get(), target.entries.size());
