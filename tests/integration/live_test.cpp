@@ -140,12 +140,8 @@ TEST_CASE("the personal channel needs the delegate's own token and tells of a se
   CHECK(stranger.subscribe({{"channel", "me"}, {"token", desk.registrar}})["code"] == "unauthorized");
 
   // Five seats: the sixth delegate waits, and hears when a seat opens.
-  std::vector<std::string> tokens;
-  for (int i = 0; i < 6; ++i) {
-    tokens.push_back(desk.approve_and_sign_in(
-        desk.register_delegate("Delegate " + std::to_string(i), "MY", "d" + std::to_string(i) + "@my.example")));
-    REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, tokens.back()).status == 201);
-  }
+  const std::vector<std::string> tokens = desk.signed_in_delegates(6, "MY");
+  for (const auto& token : tokens) REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, token).status == 201);
   LiveClient waiting(desk.server.port());
   CHECK(waiting.subscribe({{"channel", "me"}, {"token", tokens[5]}})["type"] == "subscribed");
   REQUIRE(desk.call("DELETE", desk.rsvp_path(), nullptr, tokens[0]).status == 204);
@@ -157,11 +153,7 @@ TEST_CASE("the personal channel needs the delegate's own token and tells of a se
 TEST_CASE("delegates who booked or bookmarked a session hear on their own channel that it moved, once each") {
   Desk desk;
   // One books a seat, one bookmarks it, one does both, one neither.
-  std::vector<std::string> tokens;
-  for (int i = 0; i < 4; ++i) {
-    tokens.push_back(desk.approve_and_sign_in(
-        desk.register_delegate("Delegate " + std::to_string(i), "VN", "f" + std::to_string(i) + "@vn.example")));
-  }
+  const std::vector<std::string> tokens = desk.signed_in_delegates(4, "VN");
   const std::string bookmark = "/api/v1/me/bookmarks/" + std::to_string(desk.side_event);
   REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, tokens[0]).status == 201);
   REQUIRE(desk.call("PUT", bookmark, nullptr, tokens[1]).status / 100 == 2);

@@ -181,12 +181,8 @@ TEST_CASE("hundreds of RSVPs at once give exactly the seats, the rest waitlisted
 
 TEST_CASE("seats follow the capacity, and cancelling or moving a side event keeps its RSVPs marked") {
   Desk desk;
-  std::vector<std::string> tokens;
-  for (int i = 0; i < 7; ++i) {
-    tokens.push_back(desk.approve_and_sign_in(
-        desk.register_delegate("Delegate " + std::to_string(i), "MY", "m" + std::to_string(i) + "@my.example")));
-    REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, tokens.back()).status == 201);
-  }
+  const std::vector<std::string> tokens = desk.signed_in_delegates(7, "MY");
+  for (const auto& token : tokens) REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, token).status == 201);
   const std::string session = "/api/v1/events/somri-21/sessions/" + std::to_string(desk.side_event);
   const auto lower = desk.call("PATCH", session, {{"capacity", 3}}, desk.admin);
   CHECK(lower.status == 409);

@@ -50,6 +50,15 @@ std::string Desk::approve_and_sign_in(std::int64_t id) {
   return signed_in.json()["token"];
 }
 
+std::vector<std::string> Desk::signed_in_delegates(int count, const std::string& delegation) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < count; ++i) {
+    const std::string email = "delegate" + std::to_string(delegates_signed_in++) + "@signed-in.example";
+    tokens.push_back(approve_and_sign_in(register_delegate("Delegate " + std::to_string(i), delegation, email)));
+  }
+  return tokens;
+}
+
 std::string Desk::badge_code(std::int64_t id) {
   const auto badge =
       call("GET", "/api/v1/events/somri-21/delegates/" + std::to_string(id) + "/badge", nullptr, registrar);

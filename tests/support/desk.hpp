@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,7 @@ struct Desk {
   std::string admin = server.sign_in_new_host("secretariat@somri.example", auth::Role::admin);
   std::string registrar = server.sign_in_new_host("desk@somri.example", auth::Role::registrar);
   std::int64_t side_event = 0;
+  int delegates_signed_in = 0;  // for signed_in_delegates()' e-mail addresses
 
   explicit Desk(TestServer::Tweak tweak = {});
 
@@ -30,6 +32,9 @@ struct Desk {
   nlohmann::json approve(std::int64_t id);
   // Approves a registration and signs its delegate in; returns the delegate's token.
   std::string approve_and_sign_in(std::int64_t id);
+  // `count` new delegates of `delegation`, registered, approved and signed
+  // in; their tokens, in order ("Delegate 0", "Delegate 1", ...).
+  std::vector<std::string> signed_in_delegates(int count, const std::string& delegation);
   // The code on the delegate's badge, as the registrar reads it.
   std::string badge_code(std::int64_t id);
 
