@@ -105,11 +105,9 @@ class Hub {
   struct Channel {
     ChannelLanguages languages;
     // In the order they subscribed, which is the order a message goes out
-    // in: each turn's sends reach few receivers rather than all of them (on
-    // the benchmark's shared machine, the load tools wake once per turn, not
-    // once per few messages), and the fan-out walks an array, not a hash
-    // table's nodes. Places left are reused by nobody and squeezed out once
-    // they are half the array.
+    // in (the first to subscribe hears first, every time), and an array the
+    // fan-out walks rather than a hash table's nodes. Places left are reused
+    // by nobody and squeezed out once they are half the array.
     std::vector<Entry> entries;
     // Where each subscriber is in `entries`: arriving or leaving is O(1), not a scan.
     std::unordered_map<const LiveSubscriber*, std::size_t> positions;
