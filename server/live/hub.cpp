@@ -125,10 +125,6 @@ void Hub::Channel::compact_if_sparse() {
   left = 0;
 }
 
-void Hub::publish(std::shared_ptr<const LiveMessage> message) {
-  publish(std::vector<std::shared_ptr<const LiveMessage>>{std::move(message)});
-}
-
 void Hub::publish(std::vector<std::shared_ptr<const LiveMessage>> messages) {
   if (messages.empty()) return;
   const auto shared = std::make_shared<const std::vector<std::shared_ptr<const LiveMessage>>>(std::move(messages));

@@ -91,8 +91,7 @@ class Hub {
                  Subscription options, ChannelLanguages languages);
   void unsubscribe(const ChannelKey& channel, const LiveSubscriber* subscriber, std::size_t lane);
   // Call in the order the messages are to arrive (one thread at a time).
-  // Several at once (one change's notices to many channels) reach each lane together.
-  void publish(std::shared_ptr<const LiveMessage> message);
+  // All of one call (one change's notices to many channels) reach each lane together.
   void publish(std::vector<std::shared_ptr<const LiveMessage>> messages);
   std::size_t subscriptions() const;
 

@@ -94,8 +94,8 @@ TEST_CASE("the hub delivers in the order phones subscribed, and keeps it as phon
 
   deliveries.expected = 2 * expected.size();
   auto all = deliveries.all.get_future();
-  lane.hub.publish(message(1));
-  lane.hub.publish(message(2));
+  lane.hub.publish({message(1)});
+  lane.hub.publish({message(2)});
   all.get();
   std::vector<int> first;
   std::vector<int> second;
