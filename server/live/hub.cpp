@@ -46,12 +46,24 @@ void Hub::schedule_sweep(std::size_t lane) {
   boost::asio::steady_timer& timer = queues_[lane].sweeper->timer;
   timer.expires_after(options_.sweep);
   timer.async_wait([this, lane](boost::system::error_code error) {
-    if (!error) sweep(lane);
+    if (!error) sweep_due(lane);
   });
+}
+
+void Hub::sweep_due(std::size_t lane) {
+  LaneQueue& queue = queues_[lane];
+  if (queue.draining && !queue.sweep_waiting) {
+    // drain() sweeps when its last turn is sent; should the fan-out last
+    // another whole period, the timer sweeps between its turns.
+    queue.sweep_waiting = true;
+    return schedule_sweep(lane);
+  }
+  sweep(lane);
 }
 
 void Hub::sweep(std::size_t lane) {
   LaneQueue& queue = queues_[lane];
+  queue.sweep_waiting = false;
   const auto now = std::chrono::steady_clock::now();
   auto& connections = queue.connections;
   for (std::size_t i = 0; i < connections.size();) {
@@ -211,6 +223,7 @@ void Hub::drain(std::size_t lane) {
   queue.flush();
   if (queue.batches.empty()) {
     queue.draining = false;
+    if (queue.sweep_waiting) sweep(lane);  // reschedules the timer, cancelling its wait
     return;
   }
   // The lane's connections (their reads and answers) get their turn between.

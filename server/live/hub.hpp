@@ -62,7 +62,10 @@ class LiveSubscriber {
 // it needs a ping or is to be dropped (LiveSubscriber::keep_alive), and sends
 // the pings due in one batch, as a fan-out turn: ten thousand phones pinged
 // every 15 s cost a few system calls a second, and their pongs come back
-// together, rather than a timer, a send and a thread wake-up per phone.
+// together, rather than a timer, a send and a thread wake-up per phone. A
+// sweep that falls due while the lane is delivering a change waits for the
+// fan-out to finish (pings and their pongs never slow a change down), but
+// for one more sweep period at most: a lane that is never idle still pings.
 // Thread-safety: every member function may be called from any thread.
 class Hub {
  public:
@@ -143,6 +146,8 @@ class Hub {
     // Every connection on the lane, for the keep-alive sweeps.
     std::vector<std::weak_ptr<LiveSubscriber>> connections;
     std::unique_ptr<Sweeper> sweeper;
+    // A sweep fell due during a fan-out and waits for its end.
+    bool sweep_waiting = false;
 
     // Sends the batch, then lets go of the connections kept alive for it
     // (their frames stay alive in their sockets' queues).
@@ -156,6 +161,8 @@ class Hub {
   std::optional<Batch> prepare(std::size_t lane, const LiveMessage& message);
   // Delivers the lane's queued messages, a turn at a time. On the lane.
   void drain(std::size_t lane);
+  // The lane's sweep timer: sweeps now, or once the fan-out under way is through. On the lane.
+  void sweep_due(std::size_t lane);
   // Pings or drops the lane's connections that have been silent; then waits for the next sweep. On the lane.
   void sweep(std::size_t lane);
   void schedule_sweep(std::size_t lane);
