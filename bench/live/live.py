@@ -40,6 +40,11 @@ class Failed(Exception):
     pass
 
 
+def pinned(command, cpus):
+    """The command, run on those CPUs only (a taskset list) when given."""
+    return ["taskset", "-c", cpus, *command] if cpus else command
+
+
 def percentile(sorted_values, p):
     """Nearest rank: the smallest value with at least p of the values at or below it."""
     if not sorted_values:
@@ -96,6 +101,7 @@ class Clients:
             out = os.path.join(args.work, f"{tag}-{p}.txt")
             command = [args.loadgen, "--port", str(port), "--first-id", str(first), "--connections", str(n),
                        "--sources", ",".join(sources), "--channel", CHANNEL, "--out", out]
+            command = pinned(command, args.loadgen_cpus)
             process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             self.processes.append((process, out))
             first += n
@@ -327,7 +333,7 @@ def plenary_round(args, sources):
 
 
 def peer_round(args, sources, message_bytes):
-    peer = subprocess.Popen([args.peer], stdout=subprocess.PIPE, text=True)
+    peer = subprocess.Popen(pinned([args.peer], args.server_cpus), stdout=subprocess.PIPE, text=True)
     try:
         line = peer.stdout.readline().split()
         if len(line) != 2 or line[0] != "port":
@@ -363,6 +369,8 @@ def main():
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--settle", type=float, default=2.0)
+    parser.add_argument("--server-cpus", default="", help="taskset list for the peer (Plenary is started pinned by run)")
+    parser.add_argument("--loadgen-cpus", default="", help="taskset list for the load tools")
     args = parser.parse_args()
 
     n = args.connections
@@ -378,6 +386,8 @@ def main():
     print(f"clients: {n:,} connections in {args.processes} load-tool process{'es' if args.processes > 1 else ''} ({', '.join(f'{p:,}' for p in per)}), "
           f"from {addresses} source addresses {sources[0]}-{sources[-1]} ({math.ceil(n / addresses):,} at most each)",
           flush=True)
+    if args.server_cpus or args.loadgen_cpus:
+        print(f"CPUs: servers on {args.server_cpus or 'all'}, load tools on {args.loadgen_cpus or 'all'}", flush=True)
 
     plenary = plenary_round(args, sources)
     peer = peer_round(args, sources, plenary["bytes"]) if args.peer else None

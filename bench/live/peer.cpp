@@ -10,7 +10,7 @@
 // Any other HTTP request, e.g. POST /broadcast?bytes=1200, makes one channel
 // message of that many bytes with the next seq, frames it once and writes it
 // to every subscriber at once, then answers 200 {"recipients":N}. The
-// subscribers are split between one sending thread per core (as Plenary's
+// subscribers are split between one sending thread per core it may run on (as Plenary's
 // hub splits them between its I/O threads), each a non-blocking send per
 // subscriber in the order they subscribed; whatever a socket does not take
 // at once is queued and sent by the event loop. Ends on SIGTERM.
@@ -23,6 +23,7 @@
 // One event-loop thread, one epoll set, level-triggered; it raises its own
 // open-file limit to the hard limit.
 #include <fcntl.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,6 +56,14 @@ namespace {
 [[noreturn]] void die(const std::string& what) {
   std::cerr << "peer: " << what << (errno != 0 ? std::string(": ") + std::strerror(errno) : "") << "\n";
   std::exit(2);
+}
+
+// The CPUs this process may run on (as Plenary counts them for its I/O threads).
+unsigned cores() {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  if (sched_getaffinity(0, sizeof mask, &mask) == 0 && CPU_COUNT(&mask) > 0) return CPU_COUNT(&mask);
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 std::string_view header(std::string_view head, std::string_view name) {
@@ -110,7 +119,7 @@ class Peer {
 
   Peer(const std::string& host, bool io_uring) {
     if (io_uring) {
-      rings_.resize(std::max(1u, std::thread::hardware_concurrency()));
+      rings_.resize(cores());
       for (auto& ring : rings_) {
         if (io_uring_queue_init(kBatch, &ring, 0) < 0) die("io_uring_queue_init");
       }
@@ -306,7 +315,7 @@ class Peer {
     }
     if (shuffled_) std::shuffle(to.begin(), to.end(), random_);
     // Each thread: its share of sockets, and how much of the frame each took.
-    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = cores();
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> partial(threads);
     std::vector<std::thread> senders;
     for (unsigned t = 0; t < threads; ++t) {

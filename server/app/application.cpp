@@ -31,6 +31,7 @@
 #include "live/live_service.hpp"
 #include "live/publisher.hpp"
 #include "net/http_server.hpp"
+#include "ops/cores.hpp"
 #include "ops/log.hpp"
 #include "ops/metrics.hpp"
 #include "relay/room_stream.hpp"
@@ -43,7 +44,7 @@ namespace asio = boost::asio;
 namespace {
 
 unsigned cores() {
-  return std::max(1u, std::thread::hardware_concurrency());
+  return ops::usable_cores();
 }
 
 // How often the live lanes check their connections' keep-alive: each is

@@ -6,7 +6,8 @@
 #include <mutex>
 #include <semaphore>
 #include <stdexcept>
-#include <thread>
+
+#include "ops/cores.hpp"
 
 namespace plenary::auth {
 namespace {
@@ -23,7 +24,7 @@ class HashSlot {
  private:
   static std::counting_semaphore<256>& slots() {
     static std::counting_semaphore<256> semaphore(
-        static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u)));
+        static_cast<std::ptrdiff_t>(std::clamp(ops::usable_cores(), 1u, 256u)));
     return semaphore;
   }
 };
