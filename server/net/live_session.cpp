@@ -147,8 +147,8 @@ void LiveSession::handle(const std::string& text) {
     if (std::holds_alternative<live::PingCommand>(command)) return send_text(R"({"type":"pong"})");
     if (const auto* unsubscribe = std::get_if<live::UnsubscribeCommand>(&command)) {
       for (auto it = channels_.begin(); it != channels_.end(); ++it) {
-        if (it->second.name != unsubscribe->channel) continue;
-        state_->live->hub().unsubscribe(it->first, this, lane_);
+        if (it->name != unsubscribe->channel) continue;
+        state_->live->hub().unsubscribe(it->key, this, lane_);
         channels_.erase(it);
         break;
       }
@@ -199,18 +199,20 @@ void LiveSession::on_subscribed(const live::Subscription& subscription, const li
     state_->live->hub().unsubscribe(subscription.key, this, lane_);
     return;
   }
-  Channel& channel = channels_[subscription.key];
-  channel.name = subscription.name;
+  // Listed before the replay goes out: should the client be closed for
+  // falling behind meanwhile, leaving its channels includes this one.
+  if (find_channel(subscription.key) == nullptr) channels_.push_back(Channel{subscription.key, subscription.name, 0});
   send_text(nlohmann::json{
       {"type", replay.refetch ? "refetch" : "subscribed"}, {"channel", subscription.name}, {"seq", replay.latest}}
                 .dump());
-  std::int64_t last = replay.refetch ? replay.latest : 0;
+  std::int64_t last = replay.latest;
   for (const auto& [seq, frame] : replay.messages) {
     send(frame);
     last = std::max(last, seq);
   }
-  channel.last_seq = std::max(last, replay.latest);
-  if (!replay.refetch && replay.messages.empty()) channel.last_seq = replay.latest;
+  Channel* channel = find_channel(subscription.key);
+  if (channel == nullptr) return;  // closed while replaying (too slow): it left every channel
+  channel->last_seq = last;
   // What arrived live while the replay was read, minus what it already had.
   auto early = early_.extract(subscription.key);
   if (!early.empty()) {
@@ -228,15 +230,21 @@ void LiveSession::deliver(const live::ChannelKey& channel, std::int64_t seq,
 void LiveSession::on_deliver(const live::ChannelKey& key, std::int64_t seq, std::shared_ptr<const std::string> frame,
                              SendBatch* sends) {
   if (closing_) return;
-  const auto found = channels_.find(key);
-  if (found == channels_.end()) {
+  Channel* channel = find_channel(key);
+  if (channel == nullptr) {
     if (pending_subscriptions_ > 0) early_[key].emplace_back(seq, std::move(frame));
     return;
   }
-  Channel& channel = found->second;
-  if (seq <= channel.last_seq) return;  // replayed already
-  channel.last_seq = seq;
+  if (seq <= channel->last_seq) return;  // replayed already
+  channel->last_seq = seq;
   send(std::move(frame), sends);
+}
+
+LiveSession::Channel* LiveSession::find_channel(const live::ChannelKey& key) {
+  for (Channel& channel : channels_) {
+    if (channel.key == key) return &channel;
+  }
+  return nullptr;
 }
 
 void LiveSession::send_text(std::string_view text) {
@@ -264,7 +272,7 @@ void LiveSession::close_with(std::uint16_t code, std::string reason) {
 }
 
 void LiveSession::leave_channels() {
-  for (const auto& [key, channel] : channels_) state_->live->hub().unsubscribe(key, this, lane_);
+  for (const Channel& channel : channels_) state_->live->hub().unsubscribe(channel.key, this, lane_);
   channels_.clear();
   early_.clear();
 }

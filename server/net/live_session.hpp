@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/container/small_vector.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -53,6 +54,7 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
 
  private:
   struct Channel {
+    live::ChannelKey key;
     std::string name;
     std::int64_t last_seq = 0;
   };
@@ -70,6 +72,8 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   void send(std::shared_ptr<const std::string> frame, SendBatch* sends = nullptr);
   void send_text(std::string_view text);
   void close_with(std::uint16_t code, std::string reason);
+  // The channel followed, or null.
+  Channel* find_channel(const live::ChannelKey& key);
   // Unsubscribes from every channel and forgets what was held for them.
   void leave_channels();
   void finish();
@@ -79,7 +83,9 @@ class LiveSession : public live::LiveSubscriber, public std::enable_shared_from_
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<ServerState> state_;
   std::string remote_;
-  std::map<live::ChannelKey, Channel> channels_;
+  // The channels followed, in the connection itself: a delivery finds its
+  // channel without another allocation to visit (most follow one or two).
+  boost::container::small_vector<Channel, 1> channels_;
   // Frames for channels whose subscription has not come back yet.
   std::map<live::ChannelKey, std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>>> early_;
   std::size_t pending_subscriptions_ = 0;

@@ -28,7 +28,7 @@ void LiveSocket::send_frame(std::shared_ptr<const std::string> frame, SendBatch*
 
 void LiveSocket::drop_unsent() {
   const bool started = !frames_.empty() && (front_sent_ > 0 || batched_);
-  frames_.resize(started ? 1 : 0);
+  frames_.keep_oldest(started ? 1 : 0);
 }
 
 void LiveSocket::write_for_beast(std::vector<asio::const_buffer> buffers, WriteHandler handler) {

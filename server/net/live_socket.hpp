@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -16,6 +15,7 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
+#include "net/frame_queue.hpp"
 #include "net/send_batch.hpp"
 
 namespace plenary::net {
@@ -103,7 +103,7 @@ class LiveSocket : public SendBatch::Sender {
   void fail(boost::system::error_code error);
 
   next_layer_type socket_;
-  std::deque<std::shared_ptr<const std::string>> frames_;
+  FrameQueue frames_;
   std::size_t front_sent_ = 0;  // bytes of frames_.front() already sent
   std::optional<BeastWrite> beast_waiting_;
   bool beast_in_flight_ = false;

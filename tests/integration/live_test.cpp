@@ -244,6 +244,35 @@ TEST_CASE("a phone that stops reading is closed with 4008 while the others keep 
   CHECK(back.receive("announcement")["seq"] == start + kAnnouncements - 2);
 }
 
+TEST_CASE("a phone that cannot take its replay is closed with 4008 in the middle of it, and can ask again") {
+  Desk desk([](app::Config& config) {
+    config.live_max_queued = 8;
+    config.live_idle_timeout_seconds = 600;  // only the queue limit ends the phone (see above)
+  });
+  LiveClient watcher(desk.server.port());
+  const std::int64_t start = watcher.subscribe({{"channel", "event:somri-21"}})["seq"];
+  // A long spell away: more missed than the socket buffers hold (as above).
+  std::string long_text;
+  for (int i = 0; i < 1900; ++i) long_text += "ệ";
+  const json text = {{"en", long_text}, {"vi", long_text}, {"ms", long_text}};
+  constexpr int kMissed = 450;
+  for (int i = 0; i < kMissed; ++i) {
+    REQUIRE(desk.call("POST", "/api/v1/events/somri-21/announcements", {{"text", text}}, desk.registrar).status == 201);
+    REQUIRE(watcher.receive("announcement")["seq"] == start + 1 + i);
+  }
+  LiveClient slow(desk.server.port(), 4096);
+  CHECK(slow.subscribe({{"channel", "event:somri-21"}, {"since", start}})["type"] == "subscribed");
+  CHECK(slow.read_until_closed() == 4008);
+  // The others hear the next change; the phone asks again from where it got to.
+  REQUIRE(desk.call("POST", "/api/v1/events/somri-21/announcements", {{"text", {{"en", "Lunch"}}}}, desk.registrar)
+              .status == 201);
+  CHECK(watcher.receive("announcement")["seq"] == start + kMissed + 1);
+  LiveClient back(desk.server.port());
+  CHECK(back.subscribe({{"channel", "event:somri-21"}, {"since", start + kMissed - 1}})["type"] == "subscribed");
+  CHECK(back.receive("announcement")["seq"] == start + kMissed);
+  CHECK(back.receive("announcement")["seq"] == start + kMissed + 1);
+}
+
 TEST_CASE("after a server restart a phone resumes from the last seq it saw") {
   TempDir data;
   const auto same_data = [&](app::Config& config) { config.data_dir = data.path(); };
