@@ -5,26 +5,37 @@
 
 namespace plenary::net {
 
+void FrameQueue::push_back(Frame frame) {
+  if (!oldest_) {
+    oldest_ = std::move(frame);
+  } else {
+    rest_.push_back(std::move(frame));
+  }
+}
+
 void FrameQueue::pop_front() {
-  frames_[head_].reset();
+  if (head_ == rest_.size()) {
+    oldest_.reset();
+    return;
+  }
+  oldest_ = std::move(rest_[head_]);
   ++head_;
   // Emptied: start again at the front. A long backlog being worked off:
   // the sent half goes, so the vector does not only grow.
-  if (empty() || (head_ >= kKeptRoom && 2 * head_ >= frames_.size())) compact();
+  if (head_ == rest_.size() || (head_ >= kKeptRoom && 2 * head_ >= rest_.size())) compact();
 }
 
 void FrameQueue::keep_oldest(std::size_t count) {
-  const auto keep = static_cast<std::ptrdiff_t>(head_ + std::min(count, size()));
-  frames_.erase(std::next(frames_.begin(), keep), frames_.end());
+  if (count == 0) oldest_.reset();
+  const std::size_t kept = head_ + std::min(count == 0 ? 0 : count - 1, rest_.size() - head_);
+  rest_.erase(std::next(rest_.begin(), static_cast<std::ptrdiff_t>(kept)), rest_.end());
   compact();
 }
 
 void FrameQueue::compact() {
-  frames_.erase(frames_.begin(), std::next(frames_.begin(), static_cast<std::ptrdiff_t>(head_)));
+  rest_.erase(rest_.begin(), std::next(rest_.begin(), static_cast<std::ptrdiff_t>(head_)));
   head_ = 0;
-  if (frames_.empty() && frames_.capacity() > kKeptRoom) {
-    frames_.shrink_to_fit();
-  }
+  if (rest_.empty() && rest_.capacity() > kKeptRoom) rest_.shrink_to_fit();
 }
 
 }  // namespace plenary::net
