@@ -73,13 +73,16 @@ class Http:
     def __init__(self, port):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.token = None
+        self.started_real = 0
 
     def call(self, method, path, body=None, expect=200):
-        """Returns (T0: CLOCK_MONOTONIC ns just before the request, answered ns, parsed body)."""
+        """Returns (T0: CLOCK_MONOTONIC ns just before the request, answered ns, parsed body);
+        T0 on CLOCK_REALTIME is left in self.started_real (the clients' kernel timestamps use that clock)."""
         data = json.dumps(body).encode() if body is not None else b""
         headers = {"Content-Type": "application/json"} if body is not None else {}
         if self.token:
             headers["Authorization"] = "Bearer " + self.token
+        self.started_real = time.time_ns()
         started = time.monotonic_ns()
         self.connection.request(method, path, body=data, headers=headers)
         response = self.connection.getresponse()
@@ -139,7 +142,7 @@ class Clients:
 
     def records(self):
         connections = {}  # id -> (subscribed seq, state, close code, failure)
-        receipts = []  # (id, seq, ns, type, bytes)
+        receipts = []  # (id, seq, ns, type, bytes, kernel ns or 0)
         for _, path in self.processes:
             with open(path) as file:
                 for line in file:
@@ -147,7 +150,8 @@ class Clients:
                     if fields[0] == "C":
                         connections[int(fields[1])] = (int(fields[2]), fields[3], int(fields[4]), fields[5])
                     else:
-                        receipts.append((int(fields[1]), int(fields[2]), int(fields[3]), fields[4], int(fields[5])))
+                        receipts.append((int(fields[1]), int(fields[2]), int(fields[3]), fields[4], int(fields[5]),
+                                         int(fields[6])))
         return connections, receipts
 
 
@@ -156,14 +160,14 @@ def analyse(sent, connections, receipts):
     # Each seq belongs to the change whose request came last before its first receipt anywhere.
     first_seen = {}
     unexpected = 0
-    for _, seq, at, _, _ in receipts:
+    for _, seq, at, _, _, _ in receipts:
         if seq < 0:
             unexpected += 1
         elif seq not in first_seen or at < first_seen[seq]:
             first_seen[seq] = at
     change_of = {}
     for seq, at in first_seen.items():
-        k = max((k for k, (t0, _) in enumerate(sent) if t0 <= at), default=None)
+        k = max((k for k, (t0, _, _) in enumerate(sent) if t0 <= at), default=None)
         if k is None:
             unexpected += 1
         else:
@@ -171,16 +175,19 @@ def analyse(sent, connections, receipts):
     live = {cid for cid, (sub, _, _, _) in connections.items() if sub >= 0}
     received = {cid: {} for cid in live}
     latencies = [[] for _ in sent]
+    kernel_latencies = [[] for _ in sent]  # from T0 to the client's TCP receiving it
     out_of_order = 0
     last_seq = {}
     sizes = []
-    for cid, seq, at, _, size in receipts:
+    for cid, seq, at, _, size, kernel_at in receipts:
         if seq not in change_of or cid not in received:
             continue
         count = received[cid].get(seq, 0) + 1
         received[cid][seq] = count
         if count == 1:
             latencies[change_of[seq]].append((at - sent[change_of[seq]][0]) / 1e6)
+            if kernel_at:
+                kernel_latencies[change_of[seq]].append((kernel_at - sent[change_of[seq]][2]) / 1e6)
             sizes.append(size)
         if seq < last_seq.get(cid, -1):
             out_of_order += 1
@@ -193,6 +200,7 @@ def analyse(sent, connections, receipts):
             dropped[connections[cid][3]] = dropped.get(connections[cid][3], 0) + 1
     return {
         "latencies": [sorted(values) for values in latencies],
+        "kernel_latencies": [sorted(values) for values in kernel_latencies],
         "seqs": seqs_of_change,
         "delivered": [min((sum(1 for per in received.values() if s in per) for s in seqs), default=0)
                       for seqs in seqs_of_change],
@@ -241,7 +249,7 @@ def run_round(args, name, port, pid, sources, warm_up, change, describe):
               f"{per_connection_kib:.2f} KiB per idle connection", flush=True)
         print(f"  {args.changes} x {describe}, {args.interval:g} s apart", flush=True)
 
-        sent = []  # (T0 ns, answered ns)
+        sent = []  # (T0 ns, answered ns, T0 ns on CLOCK_REALTIME)
         cpu_before = (cpu_seconds(pid), sum(cpu_seconds(p) for p in clients.pids()))
         next_at = time.monotonic()
         for k in range(args.changes):
@@ -262,7 +270,7 @@ def run_round(args, name, port, pid, sources, warm_up, change, describe):
     r = analyse(sent, connections, receipts)
     last_client = []
     lines = []
-    for k, (t0, answered) in enumerate(sent):
+    for k, (t0, answered, _) in enumerate(sent):
         values = r["latencies"][k]
         if not values:
             print(f"  change {k + 1:2}: no message received by any client", flush=True)
@@ -286,6 +294,15 @@ def run_round(args, name, port, pid, sources, warm_up, change, describe):
           f"p99 {percentile(everything, 0.99):.1f} ms, max {everything[-1] if everything else nan:.1f} ms")
     print(f"  time to the last client over {len(sent)} changes: p50 {percentile(last_sorted, 0.5):.1f} ms, "
           f"p99 {percentile(last_sorted, 0.99):.1f} ms, max {last_sorted[-1] if last_sorted else nan:.1f} ms")
+    # The same, to the moment each client's TCP received the message: without
+    # the time its load tool then waited for a CPU to read it.
+    kernel_last = sorted(values[-1] for values in r["kernel_latencies"] if values)
+    kernel_all = sorted(v for values in r["kernel_latencies"] for v in values)
+    if kernel_all:
+        print(f"  received by the clients' TCP (kernel timestamps, {len(kernel_all):,} deliveries): p50 "
+              f"{percentile(kernel_all, 0.5):.1f} ms, p99 {percentile(kernel_all, 0.99):.1f} ms; time to the last "
+              f"client p50 {percentile(kernel_last, 0.5):.1f} ms, p99 {percentile(kernel_last, 0.99):.1f} ms, "
+              f"max {kernel_last[-1]:.1f} ms")
     pings = sum(summary.get("pings", 0) for summary in summaries)
     dropped = sum(r["dropped"].values())
     print(f"  missing: {r['missing']}, duplicates: {r['duplicates']}, unexpected messages: {r['unexpected']}, "
@@ -295,7 +312,7 @@ def run_round(args, name, port, pid, sources, warm_up, change, describe):
           f"{cpu_server * 1000 / len(sent):.0f} ms, load tools {cpu_clients * 1000 / len(sent):.0f} ms "
           f"({os.cpu_count()} cores); RSS then {rss_after / 1024:.1f} MiB", flush=True)
     r.update(subscribed=subscribed, per_connection_kib=per_connection_kib, everything=everything,
-             last_client=last_sorted, complete=len(last_sorted) == len(sent))
+             last_client=last_sorted, complete=len(last_sorted) == len(sent), kernel_last_client=kernel_last)
     return r
 
 
@@ -326,7 +343,7 @@ def plenary_round(args, sources):
 
     def change(k):
         t0, answered, _ = api.call("PATCH", path, {"ends_at": (shortened_end if k % 2 == 0 else original_end).isoformat()})
-        return t0, answered
+        return t0, answered, api.started_real
 
     return run_round(args, "Plenary", args.port, args.server_pid, sources, warm_up, change,
                      f"PATCH {path} (ends_at {original_end.strftime('%H:%M')} <-> {shortened_end.strftime('%H:%M')})")
@@ -342,7 +359,7 @@ def peer_round(args, sources, message_bytes):
 
         def change(_):
             t0, answered, _ = api.call("POST", f"/broadcast?bytes={message_bytes}")
-            return t0, answered
+            return t0, answered, api.started_real
 
         sends = os.environ.get("LIVE_PEER_SENDS") or "io_uring"
         result = run_round(args, "peer", int(line[1]), peer.pid, sources, lambda: None, change,
@@ -399,7 +416,10 @@ def main():
         print(f"Plenary / peer: p50 {ratio(percentile(plenary['everything'], 0.5), percentile(peer['everything'], 0.5))}, "
               f"p99 {ratio(percentile(plenary['everything'], 0.99), percentile(peer['everything'], 0.99))}, "
               f"time to the last client (p50 over changes) "
-              f"{ratio(percentile(plenary['last_client'], 0.5), percentile(peer['last_client'], 0.5))}")
+              f"{ratio(percentile(plenary['last_client'], 0.5), percentile(peer['last_client'], 0.5))}; "
+              f"at the clients' TCP, time to the last client p50 "
+              f"{ratio(percentile(plenary['kernel_last_client'], 0.5), percentile(peer['kernel_last_client'], 0.5))}, "
+              f"p99 {ratio(percentile(plenary['kernel_last_client'], 0.99), percentile(peer['kernel_last_client'], 0.99))}")
     targets = [
         (f"{TARGET_CONNECTIONS:,} connections", plenary["subscribed"] >= TARGET_CONNECTIONS,
          f"{plenary['subscribed']:,}"),
@@ -412,6 +432,9 @@ def main():
     ]
     for name, met, value in targets:
         print(f"target {name}: {'met' if met else 'NOT met'} ({value})")
+    if plenary["kernel_last_client"]:
+        print(f"(the target's times are when the load tools read each message; at the clients' TCP, the p99 time to "
+              f"the last client was {percentile(plenary['kernel_last_client'], 0.99):.1f} ms)")
     broken = [name for name, r in (("Plenary", plenary), ("peer", peer)) if r and
               (r["missing"] or r["duplicates"] or r["unexpected"] or r["dropped"] or r["silent"])]
     if broken:

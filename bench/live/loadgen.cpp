@@ -232,7 +232,8 @@ struct Connection {
 struct Receipt {
   std::uint32_t connection;
   std::int64_t seq;
-  std::int64_t at_ns;
+  std::int64_t at_ns;      // CLOCK_MONOTONIC when this tool read it
+  std::int64_t kernel_ns;  // CLOCK_REALTIME when the client's TCP received it (SO_TIMESTAMPNS), or 0
   std::uint32_t type;  // index into Load::types_
   std::size_t bytes;
 };
@@ -326,7 +327,7 @@ class Load {
     }
     for (const auto& r : receipts_) {
       file << "M " << options_.first_id + static_cast<long>(r.connection) << ' ' << r.seq << ' ' << r.at_ns << ' '
-           << (types_[r.type].empty() ? "?" : types_[r.type]) << ' ' << r.bytes << '\n';
+           << (types_[r.type].empty() ? "?" : types_[r.type]) << ' ' << r.bytes << ' ' << r.kernel_ns << '\n';
     }
   }
 
@@ -394,6 +395,9 @@ class Load {
     if (c.fd < 0) die("socket");
     const int one = 1;
     setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // Each read says when the kernel received its (last) segment: the time a
+    // message reached the client, apart from when this tool got the CPU to read it.
+    setsockopt(c.fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
     // The port is then picked at connect(), per destination, not per source address.
     setsockopt(c.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
     const std::size_t id = static_cast<std::size_t>(options_.first_id) + i;
@@ -487,10 +491,25 @@ class Load {
     bool got = false;
     std::int64_t at = 0;
     for (;;) {
-      const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
+      iovec data{buffer, sizeof buffer};
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+      msghdr message{};
+      message.msg_iov = &data;
+      message.msg_iovlen = 1;
+      message.msg_control = control;
+      message.msg_controllen = sizeof control;
+      const ssize_t n = ::recvmsg(c.fd, &message, 0);
       if (n > 0) {
         if (!got) at = monotonic_ns();  // the receipt time of every frame in this read
         got = true;
+        kernel_at_ = 0;
+        for (cmsghdr* cm = CMSG_FIRSTHDR(&message); cm != nullptr; cm = CMSG_NXTHDR(&message, cm)) {
+          if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+            timespec stamp{};
+            std::memcpy(&stamp, CMSG_DATA(cm), sizeof stamp);
+            kernel_at_ = static_cast<std::int64_t>(stamp.tv_sec) * 1'000'000'000 + stamp.tv_nsec;
+          }
+        }
         if (c.in.empty() && c.state != State::upgrading) {
           // Whole frames straight from the buffer; only a partial one is kept.
           const std::size_t used = frames(i, std::string_view(buffer, static_cast<std::size_t>(n)), at);
@@ -625,12 +644,12 @@ class Load {
     if (type == "pong") return;
     if (type == "error" || type == "refetch" || type == "subscribed") {
       // Not expected once subscribed: kept as a receipt with seq -1 so the driver counts it.
-      receipts_.push_back({static_cast<std::uint32_t>(i), -1, at, type_index(type), text.size()});
+      receipts_.push_back({static_cast<std::uint32_t>(i), -1, at, kernel_at_, type_index(type), text.size()});
       return;
     }
     std::int64_t seq = -1;
     json_integer(text, "seq", seq);
-    receipts_.push_back({static_cast<std::uint32_t>(i), seq, at, type_index(type), text.size()});
+    receipts_.push_back({static_cast<std::uint32_t>(i), seq, at, kernel_at_, type_index(type), text.size()});
   }
 
   // The few message types seen, each stored once (no allocation a message).
@@ -647,6 +666,7 @@ class Load {
   sockaddr_in server_{};
   std::vector<Connection> connections_;
   std::vector<Receipt> receipts_;
+  std::int64_t kernel_at_ = 0;  // the current read's SO_TIMESTAMPNS (its last segment's), or 0
   std::vector<std::string> types_;
   int epoll_ = -1;
   std::size_t next_to_open_ = 0;
