@@ -58,7 +58,6 @@ struct Venue {
 
   explicit Venue(const std::string& visibility = "public", TestServer::Tweak tweak = {})
       : desk{[tweak](app::Config& config) {
-          config.srt_port_base = 0;  // any free UDP port
           config.stream_grace_seconds = 2;
           config.stream_tick_seconds = 0.1;
           if (tweak) tweak(config);

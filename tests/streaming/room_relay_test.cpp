@@ -130,14 +130,17 @@ TEST_CASE("three seconds of a synthetic venue over SRT become one-second segment
       CHECK(segment.bytes == std::filesystem::file_size(segment.path));  // reported with the segment
       CHECK(segment.duration <= 1500ms);
     }
-    // All but the last segment of each rendition are cut close to the one-second target.
+    // All but the last segment of each rendition are cut close to the
+    // one-second target. The first may be shorter: it starts where the relay
+    // took the stream up, which on a loaded machine (ctest -j3 beside a
+    // build) was once 889 ms before the next cut.
     for (const std::string rendition : {"video", "audio_0"}) {
       std::vector<SegmentClosed> own;
       std::copy_if(events.segments.begin(), events.segments.end(), std::back_inserter(own),
                    [&](const auto& s) { return s.rendition == rendition; });
       for (std::size_t i = 0; i + 1 < own.size(); ++i) {
         INFO(rendition << " segment " << i << " lasts " << own[i].duration.count() << " ns");
-        CHECK(own[i].duration >= 900ms);
+        CHECK(own[i].duration >= (i == 0 ? 500ms : 900ms));
         CHECK(own[i].duration <= 1100ms);
       }
     }

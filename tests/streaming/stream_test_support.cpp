@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 #include "streaming/gst_handle.hpp"
 #include "streaming/gst_pipeline.hpp"
@@ -22,9 +23,17 @@ template <> struct RefTraits<GstDiscovererInfo> : GObjectRefs<GstDiscovererInfo>
 namespace plenary::streaming::test {
 
 std::uint16_t free_udp_port() {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  std::uniform_int_distribution<int> below_ephemeral(20000, 32767);
   boost::asio::io_context io;
-  boost::asio::ip::udp::socket socket{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  return socket.local_endpoint().port();
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const auto port = static_cast<std::uint16_t>(below_ephemeral(random));
+    boost::asio::ip::udp::socket socket{io, boost::asio::ip::udp::v4()};
+    boost::system::error_code error;
+    socket.bind({boost::asio::ip::make_address("127.0.0.1"), port}, error);
+    if (!error) return port;
+  }
+  throw std::runtime_error("no free UDP port below 32768 on 127.0.0.1");
 }
 
 std::string read_text(const std::filesystem::path& path) {

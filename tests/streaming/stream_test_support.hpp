@@ -23,8 +23,11 @@
 
 namespace plenary::streaming::test {
 
-// A UDP port that was free a moment ago (bound to 127.0.0.1:0, then closed).
-// Another process may take it before we do; callers accept that small race.
+// A UDP port on 127.0.0.1 that was free a moment ago: a random one below the
+// kernel's ephemeral ports (32768 up), so no parallel test's outgoing socket
+// can take it before the relay binds it (GStreamer's SRT source cannot bind
+// to 0 and say which port it got). Another test may still pick the same one
+// by chance (1 in 12,000) within that moment.
 std::uint16_t free_udp_port();
 
 // A fresh folder under the system temp dir, removed with everything in it.

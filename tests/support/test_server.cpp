@@ -1,11 +1,26 @@
 #include "support/test_server.hpp"
 
+#include <random>
 #include <stdexcept>
 
 #include "auth/auth_service.hpp"
 #include "support/http_client.hpp"
 
 namespace plenary::test {
+
+namespace {
+
+// Where a test server's streamed rooms look for UDP ports: a random base
+// below the kernel's ephemeral ports (32768 up; the server tries up to 1,000
+// from the base). A port found free by binding to 0 could be taken by any
+// parallel test's outgoing SRT socket before the relay binds it, and
+// GStreamer's SRT source cannot bind to 0 itself and say which port it got.
+int srt_port_base() {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  return std::uniform_int_distribution<int>(20000, 31000)(random);
+}
+
+}  // namespace
 
 TestServer::TestServer(Tweak tweak, BeforeStart before_start) {
   write_file(static_.path() / "index.html", "<!doctype html><title>Plenary</title><h1>Plenary</h1>\n");
@@ -17,7 +32,7 @@ TestServer::TestServer(Tweak tweak, BeforeStart before_start) {
   config.io_threads = 2;
   config.worker_threads = 2;
   config.handle_signals = false;
-  config.srt_port_base = 0;  // streamed rooms listen on free UDP ports
+  config.srt_port_base = srt_port_base();
   config.media_reserve_mb = 0;  // recordings never pause for the test machine's free space
   config.log_level = "warn";
   if (tweak) tweak(config);
