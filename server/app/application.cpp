@@ -43,8 +43,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-unsigned cores() {
-  return ops::usable_cores();
+// The I/O threads asked for, or one per CPU the process may run on.
+unsigned io_threads(const Config& config) {
+  return config.io_threads == 0 ? ops::usable_cores() : config.io_threads;
 }
 
 // How often the live lanes check their connections' keep-alive: each is
@@ -96,10 +97,10 @@ struct Application::Parts {
   Services services;
   std::unique_ptr<http::Pipeline> pipeline;
 
-  asio::io_context io{static_cast<int>(config.io_threads == 0 ? cores() : config.io_threads)};
+  asio::io_context io{static_cast<int>(io_threads(config))};
   std::unique_ptr<asio::thread_pool> workers;
   // After `io`, so destroyed before it: the hub's lanes are strands of io.
-  live::Hub hub{io, config.io_threads == 0 ? cores() : config.io_threads,
+  live::Hub hub{io, io_threads(config),
                 live::Hub::Options{.io_uring = config.live_io_uring, .sweep = keep_alive_sweep(config)}};
   std::unique_ptr<live::Publisher> publisher;
   std::unique_ptr<live::LiveService> live;
@@ -158,10 +159,11 @@ void Application::start() {
   // the batch (group commit) can only be as large as the number of handlers
   // waiting. Many cheap threads let it grow; reads are CPU-bound and need
   // no more connections than a few per core.
-  const unsigned workers = p.config.worker_threads == 0 ? std::max(32u, 8 * cores()) : p.config.worker_threads;
+  const unsigned cores = ops::usable_cores();
+  const unsigned workers = p.config.worker_threads == 0 ? std::max(32u, 8 * cores) : p.config.worker_threads;
   p.database = std::make_unique<db::Database>(
       db::DatabaseOptions{.path = p.config.data_dir / "plenary.db",
-                          .readers = std::min(workers, 2 * cores() + 2) + 1,
+                          .readers = std::min(workers, 2 * cores + 2) + 1,
                           .on_timing = [&metrics = p.metrics](const char* kind, std::chrono::nanoseconds took) {
                             metrics.observe_db(kind, took);
                           },
@@ -251,9 +253,8 @@ int Application::run() {
   if (!p.started) throw std::logic_error("Application::run before start");
   auto work = asio::make_work_guard(p.io);
   p.server->start();
-  const unsigned io_threads = p.config.io_threads == 0 ? cores() : p.config.io_threads;
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < io_threads; ++i) threads.emplace_back([&p] { p.io.run(); });
+  for (unsigned i = 1, count = io_threads(p.config); i < count; ++i) threads.emplace_back([&p] { p.io.run(); });
   p.io.run();
   for (auto& thread : threads) thread.join();
   // The relays end their playlists and free their ports (on the pool).
