@@ -1,0 +1,102 @@
+// A delegate signs in (by code, by the approval link), bookmarks a session,
+// joins a full side event's waitlist and is told on the open page when the
+// seat becomes theirs.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { agenda, delegateToken, kSlug, launchBrowser, newDelegate, phone, placesOf, startPlenary } from './support.mjs';
+
+let server;
+let browser;
+let admin;
+before(async () => {
+  server = await startPlenary({ encoder: false });
+  browser = await launchBrowser();
+  admin = await server.adminToken();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('sign-in by typed code forgives case, spaces and dashes', async () => {
+  const someone = await newDelegate(server, { name: 'Trần Văn Bình' });
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/e/${kSlug}/me`);
+  const sloppy = someone.code.toLowerCase().replace(/(.{4})/g, '$1 - ').trim();
+  await page.getByLabel('Access code').fill(sloppy);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'My meeting' }).waitFor();
+  assert.match(await page.locator('main .lead').innerText(), /Trần Văn Bình/);
+  await context.close();
+});
+
+test('the approval link opens the app signed in and leaves no code in the address bar', async () => {
+  const someone = await newDelegate(server);
+  assert.match(someone.link, new RegExp(`^/e/${kSlug}/#code=`));
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(server.url + someone.link);
+  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  assert.equal(new URL(page.url()).hash, '');
+  assert.equal(await page.evaluate(() => history.length >= 1 && location.href.includes('code=')), false);
+  await context.close();
+});
+
+test('a bookmark made on the session page is in the delegate’s agenda', async () => {
+  const someone = await newDelegate(server);
+  const token = await delegateToken(server, someone.code);
+  const data = await agenda(server);
+  const session = data.days.flatMap((d) => d.sessions).find((s) => s.kind === 'plenary');
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}${someone.link}`);
+  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await page.goto(`${server.url}/e/${kSlug}/sessions/${session.id}`);
+  await page.getByRole('button', { name: 'Bookmark' }).click();
+  await page.getByRole('button', { name: 'Remove bookmark' }).waitFor();
+  await page.locator('.pending').waitFor({ state: 'detached' });
+  const mine = (await server.api('GET', '/api/v1/me/agenda', undefined, token)).body;
+  assert.ok(mine.sessions.some((s) => s.id === session.id && s.bookmarked));
+  await page.getByRole('link', { name: 'My agenda' }).click();
+  await page.locator(`article[data-session="${session.id}"]`).waitFor();
+  await context.close();
+});
+
+test('a full side event offers the waitlist with the place, and the open page says when the seat is theirs', async () => {
+  const data = await agenda(server);
+  const side = data.days.flatMap((d) => d.sessions).find((s) => s.rsvp_required && s.capacity && s.status === 'scheduled' && Date.parse(s.ends_at) > Date.now());
+  assert.ok(side, 'the demo has a side event with seats ahead');
+  const before = (await server.api('GET', `/api/v1/events/${kSlug}/sessions/${side.id}/seats`)).body;
+  // Full: capacity down to the seats taken.
+  const full = await server.api('PATCH', `/api/v1/events/${kSlug}/sessions/${side.id}`, { capacity: Math.max(1, before.confirmed), status: 'scheduled' }, admin);
+  assert.equal(full.status, 200, JSON.stringify(full.body));
+  let seats = (await server.api('GET', `/api/v1/events/${kSlug}/sessions/${side.id}/seats`)).body;
+  if (seats.left > 0) {
+    // Nobody had a seat: one other delegate takes the only one.
+    const other = await newDelegate(server);
+    await server.api('POST', `/api/v1/events/${kSlug}/sessions/${side.id}/rsvp`, {}, await delegateToken(server, other.code));
+    seats = (await server.api('GET', `/api/v1/events/${kSlug}/sessions/${side.id}/seats`)).body;
+  }
+  assert.equal(seats.left, 0);
+
+  const someone = await newDelegate(server);
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}${someone.link}`);
+  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await page.goto(`${server.url}/e/${kSlug}/sessions/${side.id}`);
+  const place = seats.waitlisted + 1;
+  const join = page.getByRole('button', { name: new RegExp(`^Join the waitlist: you would be ${place}(st|nd|rd|th)$`) });
+  await join.click();
+  await page.locator('.seat-state', { hasText: new RegExp(`Waitlisted: ${place}(st|nd|rd|th)`) }).waitFor();
+  await page.getByRole('button', { name: 'Leave the waitlist' }).waitFor();
+
+  // The host adds seats for everyone waiting: the delegate's page says so.
+  const raised = await server.api('PATCH', `/api/v1/events/${kSlug}/sessions/${side.id}`, { capacity: seats.confirmed + place }, admin);
+  assert.equal(raised.status, 200, JSON.stringify(raised.body));
+  await page.getByRole('alert').filter({ hasText: 'A seat is yours:' }).waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Give the seat back' }).waitFor();
+  assert.equal(await placesOf(server, side.id, someone.id), 1, 'one place');
+  await context.close();
+});

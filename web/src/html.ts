@@ -1,0 +1,2 @@
+// htm bound to Preact: JSX-like templates with no compile step.
+export { html } from 'htm/preact';
