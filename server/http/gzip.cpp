@@ -2,7 +2,6 @@
 
 #include <zlib.h>
 
-#include <cstdlib>
 #include <stdexcept>
 
 #include "http/headers.hpp"
@@ -28,7 +27,41 @@ std::string gzip(std::string_view data, int level) {
   return out;
 }
 
-bool accepts_gzip(std::string_view accept_encoding) noexcept {
+namespace {
+
+// An RFC 9110 qvalue ("0", "0.5", "1.000") in thousandths; -1 if malformed.
+int parse_qvalue(std::string_view text) noexcept {
+  if (text.empty() || (text[0] != '0' && text[0] != '1')) return -1;
+  int value = text[0] == '1' ? 1000 : 0;
+  if (text.size() == 1) return value;
+  if (text[1] != '.' || text.size() > 5) return -1;
+  int scale = 100;
+  for (char digit : text.substr(2)) {
+    if (digit < '0' || digit > '9') return -1;
+    value += (digit - '0') * scale;
+    scale /= 10;
+  }
+  return value > 1000 ? -1 : value;
+}
+
+// The weight of one Accept-Encoding entry's parameters ("q=0.5"); 1000 without one.
+unsigned entry_quality(std::string_view parameters) noexcept {
+  while (!parameters.empty()) {
+    const auto semicolon = parameters.find(';');
+    const std::string_view parameter = trim_ows(parameters.substr(0, semicolon));
+    parameters = semicolon == std::string_view::npos ? std::string_view() : parameters.substr(semicolon + 1);
+    if (parameter.size() >= 2 && (parameter[0] == 'q' || parameter[0] == 'Q') && parameter[1] == '=') {
+      const int value = parse_qvalue(parameter.substr(2));
+      return value < 0 ? 0 : static_cast<unsigned>(value);
+    }
+  }
+  return 1000;
+}
+
+}  // namespace
+
+unsigned coding_quality(std::string_view accept_encoding, std::string_view coding) noexcept {
+  int star = -1;
   std::size_t start = 0;
   while (start < accept_encoding.size()) {
     std::size_t end = accept_encoding.find(',', start);
@@ -36,17 +69,23 @@ bool accepts_gzip(std::string_view accept_encoding) noexcept {
     const std::string_view item = trim_ows(accept_encoding.substr(start, end - start));
     start = end + 1;
     const auto semicolon = item.find(';');
-    const std::string_view coding = trim_ows(item.substr(0, semicolon));
-    if (!iequals(coding, "gzip") && coding != "*") continue;
-    if (semicolon == std::string_view::npos) return true;
-    const std::string_view parameter = trim_ows(item.substr(semicolon + 1));
-    if (parameter.size() > 2 && (parameter[0] == 'q' || parameter[0] == 'Q') && parameter[1] == '=') {
-      const std::string value(parameter.substr(2));
-      return std::strtod(value.c_str(), nullptr) > 0;
-    }
-    return true;
+    std::string_view name = trim_ows(item.substr(0, semicolon));
+    if (iequals(name, "x-gzip")) name = "gzip";
+    const std::string_view parameters =
+        semicolon == std::string_view::npos ? std::string_view() : item.substr(semicolon + 1);
+    // The coding's own entry outranks "*" wherever each stands.
+    if (iequals(name, coding)) return entry_quality(parameters);
+    if (name == "*" && star < 0) star = static_cast<int>(entry_quality(parameters));
   }
-  return false;
+  return star < 0 ? 0 : static_cast<unsigned>(star);
+}
+
+bool accepts_gzip(std::string_view accept_encoding) noexcept {
+  return coding_quality(accept_encoding, "gzip") > 0;
+}
+
+bool accepts_br(std::string_view accept_encoding) noexcept {
+  return coding_quality(accept_encoding, "br") > 0;
 }
 
 }  // namespace plenary::http
