@@ -17,7 +17,13 @@ class StaticFiles {
   // Throws std::runtime_error if `root` is not a directory.
   explicit StaticFiles(const std::filesystem::path& root);
 
-  // GET/HEAD of `request.path()`. Throws ApiError 404 for anything not served.
+  // GET/HEAD of `request.path()`. A path of the web app (is_app_route) that
+  // names no file gets the root index.html. When the client's Accept-Encoding
+  // takes it, a precompressed sibling ("X.br", then "X.gz") is sent instead,
+  // with Content-Encoding, X's Content-Type, its own ETag ("…-br", "…-gz")
+  // and `Vary: Accept-Encoding`. Files under /assets/ (named by their content)
+  // are `immutable` for a year, all others `no-cache`. Throws ApiError 404 for
+  // anything not served.
   Response serve(const Request& request) const;
 
   const std::filesystem::path& root() const noexcept { return root_; }

@@ -174,6 +174,48 @@ TEST_CASE("static files are served with ETags and no request escapes the static 
   check_problem(http_request(server.port(), "GET", "/../../etc/passwd"), 404, "not-found");
 }
 
+TEST_CASE("a link into the web app opens the app, while unknown API paths stay problem+json") {
+  TestServer server;
+  const HttpResult index = http_request(server.port(), "GET", "/");
+  for (const char* route : {"/e/somri-21/", "/e/somri-21/sessions/12", "/host", "/host/registrations"}) {
+    CAPTURE(route);
+    const HttpResult app = http_request(server.port(), "GET", route);
+    CHECK(app.status == 200);
+    CHECK(app.body == index.body);
+    CHECK(app.header("ETag") == index.header("ETag"));
+    CHECK(app.header("Cache-Control") == "no-cache");
+    HttpClient client(server.port());
+    const HttpResult head = client.request("HEAD", route);
+    CHECK(head.status == 200);
+    CHECK(head.header("Content-Length") == std::to_string(index.body.size()));
+  }
+  check_problem(http_request(server.port(), "GET", "/api/v1/e/somri-21"), 404, "not-found");
+  check_problem(http_request(server.port(), "GET", "/api/v1/host"), 404, "not-found");
+  check_problem(http_request(server.port(), "GET", "/elsewhere/page"), 404, "not-found");
+}
+
+TEST_CASE("a browser that takes Brotli gets the precompressed file over the wire") {
+  TestServer server;
+  write_file(server.static_dir() / "assets" / "app-5e1f.js", "console.log('plenary')");
+  write_file(server.static_dir() / "assets" / "app-5e1f.js.br", "pretend brotli");
+  write_file(server.static_dir() / "assets" / "app-5e1f.js.gz", "pretend gzip");
+  const HttpResult br =
+      http_request(server.port(), "GET", "/assets/app-5e1f.js", {}, {{"Accept-Encoding", "gzip, deflate, br"}});
+  CHECK(br.status == 200);
+  CHECK(br.body == "pretend brotli");
+  CHECK(br.header("Content-Encoding") == "br");
+  CHECK(br.header("Content-Type") == "text/javascript; charset=utf-8");
+  CHECK(br.header("Vary") == "Accept-Encoding");
+  CHECK(br.header("Cache-Control") == "public, max-age=31536000, immutable");
+  CHECK(http_request(server.port(), "GET", "/assets/app-5e1f.js", {},
+                     {{"Accept-Encoding", "gzip, deflate, br"}, {"If-None-Match", br.header("ETag")}})
+            .status == 304);
+  const HttpResult gz = http_request(server.port(), "GET", "/assets/app-5e1f.js", {}, {{"Accept-Encoding", "gzip"}});
+  CHECK(gz.body == "pretend gzip");
+  CHECK(gz.header("Content-Encoding") == "gzip");
+  CHECK(http_request(server.port(), "GET", "/assets/app-5e1f.js").body == "console.log('plenary')");
+}
+
 TEST_CASE("past the connection limit a client is told 503 at once") {
   TestServer server([](app::Config& config) { config.max_connections = 2; });
   HttpClient first(server.port());
