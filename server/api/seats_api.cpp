@@ -2,6 +2,8 @@
 // agenda. Every seat claim runs in one IMMEDIATE transaction on the writer
 // thread, so claims are serialised; UNIQUE (session, registration) is the
 // last line of defence against booking one delegate twice.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "api/agenda_support.hpp"
@@ -155,6 +157,37 @@ Response list_seats(RequestContext& context) {
             {"waitlisted", waitlisted}});
 }
 
+// What an RSVP button needs: seats left, and the place a new RSVP would take
+// on the waitlist (waitlisted + 1). Anyone who may see the session may ask.
+Response seat_state(RequestContext& context) {
+  const std::int64_t session_id = id_param(context, "id");
+  struct Result {
+    std::int64_t capacity = 0;
+    store::SeatCounts counts;
+  };
+  const Result result = context.services().database->read([&](db::Connection& connection) {
+    const domain::Event event = visible_event(context, connection);
+    auto session = db::agenda_store::find_session(connection, event.id, session_id);
+    if (!session || (session->visibility == domain::Visibility::delegates && !sees_delegates_only(context, event))) {
+      throw http::not_found("There is no session " + std::to_string(session_id) + " in " + event.slug + ".");
+    }
+    // A read: a session without seats has no seat state, rather than clashing with anything.
+    if (!session->rsvp_required || !session->capacity) {
+      throw http::not_found("Session " + std::to_string(session_id) + " takes no RSVPs, so it has no seats.");
+    }
+    return Result{*session->capacity, store::count_seats(connection, session_id)};
+  });
+  Response response =
+      http::json_response(200, {{"session_id", session_id},
+                                {"capacity", result.capacity},
+                                {"confirmed", result.counts.confirmed},
+                                {"waitlisted", result.counts.waitlisted},
+                                {"left", std::max<std::int64_t>(0, result.capacity - result.counts.confirmed)}});
+  // Seats go quickly: no cache, shared or private, keeps a count.
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
 std::int64_t bookmark_target(RequestContext& context, db::Connection& connection, const domain::Event& event) {
   const std::int64_t session_id = id_param(context, "session_id");
   if (!db::agenda_store::find_session(connection, event.id, session_id)) {
@@ -246,6 +279,7 @@ void add_seat_routes(http::Router& router) {
   router.add(Method::post, "/api/v1/events/{slug}/sessions/{id}/rsvp", claim_seat, delegate);
   router.add(Method::delete_, "/api/v1/events/{slug}/sessions/{id}/rsvp", give_back_seat, delegate);
   router.add(Method::get, "/api/v1/events/{slug}/sessions/{id}/rsvps", list_seats, {.access = Access::hosts()});
+  router.add(Method::get, "/api/v1/events/{slug}/sessions/{id}/seats", seat_state);
   router.add(Method::put, "/api/v1/me/bookmarks/{session_id}", put_bookmark, delegate);
   router.add(Method::delete_, "/api/v1/me/bookmarks/{session_id}", delete_bookmark, delegate);
   router.add(Method::get, "/api/v1/me/agenda", my_agenda, delegate);

@@ -246,6 +246,15 @@ std::int64_t count_confirmed(Connection& c, std::int64_t session_id) {
   return statement->int64(0);
 }
 
+SeatCounts count_seats(Connection& c, std::int64_t session_id) {
+  auto statement = c.prepare(
+      "SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FILTER (WHERE status = 'waitlisted') "
+      "FROM rsvps WHERE session_id = ?1");
+  statement->bind(1, session_id);
+  statement->step();
+  return {statement->int64(0), statement->int64(1)};
+}
+
 std::int64_t insert_rsvp(Connection& c, std::int64_t session_id, std::int64_t registration_id,
                          domain::RsvpStatus status, std::int64_t now) {
   auto statement = c.prepare(

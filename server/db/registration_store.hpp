@@ -98,6 +98,12 @@ bool revoke_delegate_token(Connection& c, const auth::TokenHash& hash, std::int6
 
 std::optional<Rsvp> find_rsvp(Connection& c, std::int64_t session_id, std::int64_t registration_id);
 std::int64_t count_confirmed(Connection& c, std::int64_t session_id);
+struct SeatCounts {
+  std::int64_t confirmed = 0;
+  std::int64_t waitlisted = 0;
+};
+// Confirmed and waitlisted RSVPs of one session, in one query.
+SeatCounts count_seats(Connection& c, std::int64_t session_id);
 std::int64_t insert_rsvp(Connection& c, std::int64_t session_id, std::int64_t registration_id,
                          domain::RsvpStatus status, std::int64_t now);
 void delete_rsvp(Connection& c, std::int64_t id);

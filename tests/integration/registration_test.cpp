@@ -204,6 +204,69 @@ TEST_CASE("seats follow the capacity, and cancelling or moving a side event keep
             .status == 409);
 }
 
+TEST_CASE("a side event's seat count follows delegates as they book and give seats back") {
+  Desk desk;
+  const std::string seats = "/api/v1/events/somri-21/sessions/" + std::to_string(desk.side_event) + "/seats";
+  const auto count = [&](const std::string& token = {}) {
+    const auto answer = desk.call("GET", seats, nullptr, token);
+    REQUIRE(answer.status == 200);
+    CHECK(answer.header("Cache-Control") == "no-store");
+    return answer.json();
+  };
+  CHECK(count() ==
+        json{{"session_id", desk.side_event}, {"capacity", 5}, {"confirmed", 0}, {"waitlisted", 0}, {"left", 5}});
+  const std::vector<std::string> tokens = desk.signed_in_delegates(7, "BN");
+  for (int i = 0; i < 3; ++i) REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, tokens[i]).status == 201);
+  CHECK(count()["left"] == 2);
+  CHECK(count()["confirmed"] == 3);
+  for (int i = 3; i < 7; ++i) REQUIRE(desk.call("POST", desk.rsvp_path(), nullptr, tokens[i]).status == 201);
+  // "Join the waitlist: you would be 3rd."
+  json full = count(tokens[0]);
+  CHECK(full["confirmed"] == 5);
+  CHECK(full["waitlisted"] == 2);
+  CHECK(full["left"] == 0);
+
+  // A confirmed delegate gives the seat back: the first on the waitlist takes it.
+  REQUIRE(desk.call("DELETE", desk.rsvp_path(), nullptr, tokens[0]).status == 204);
+  full = count();
+  CHECK(full["confirmed"] == 5);
+  CHECK(full["waitlisted"] == 1);
+  // The last on the waitlist gives up; then a confirmed seat opens for anyone.
+  REQUIRE(desk.call("DELETE", desk.rsvp_path(), nullptr, tokens[6]).status == 204);
+  REQUIRE(desk.call("DELETE", desk.rsvp_path(), nullptr, tokens[1]).status == 204);
+  CHECK(count() ==
+        json{{"session_id", desk.side_event}, {"capacity", 5}, {"confirmed", 4}, {"waitlisted", 0}, {"left", 1}});
+  REQUIRE(desk.call("PATCH", "/api/v1/events/somri-21/sessions/" + std::to_string(desk.side_event), {{"capacity", 8}},
+                    desk.admin)
+              .status == 200);
+  CHECK(count()["left"] == 4);
+}
+
+TEST_CASE("seat counts exist only for sessions that take RSVPs, and only for those who may see them") {
+  Desk desk;
+  const auto create = [&](json session) {
+    session.update({{"starts_at", "2024-11-21T09:00"}, {"ends_at", "2024-11-21T10:00"}});
+    const auto created = desk.call("POST", "/api/v1/events/somri-21/sessions", session, desk.admin);
+    REQUIRE(created.status == 201);
+    return "/api/v1/events/somri-21/sessions/" + std::to_string(created.json()["id"].get<std::int64_t>()) + "/seats";
+  };
+  const std::string plenary = create({{"kind", "plenary"}, {"title", {{"en", "Closing plenary"}}}});
+  const std::string closed = create({{"kind", "side_event"},
+                                     {"title", {{"en", "Heads of delegation breakfast"}}},
+                                     {"visibility", "delegates"},
+                                     {"capacity", 30},
+                                     {"rsvp_required", true}});
+  CHECK(desk.call("GET", plenary).status == 404);
+  CHECK(desk.call("GET", "/api/v1/events/somri-21/sessions/999999/seats").status == 404);
+  CHECK(desk.call("GET", "/api/v1/events/elsewhere/sessions/1/seats").status == 404);
+  const auto anonymous = desk.call("GET", closed);
+  CHECK(anonymous.status == 404);
+  CHECK(anonymous.header("Content-Type") == "application/problem+json");
+  const std::string delegate = desk.signed_in_delegates(1, "KH").front();
+  CHECK(desk.call("GET", closed, nullptr, delegate).json()["left"] == 30);
+  CHECK(desk.call("GET", closed, nullptr, desk.registrar).json()["capacity"] == 30);
+}
+
 TEST_CASE("bookmarks make a personal agenda in the delegate's language") {
   Desk desk;
   const std::string token = desk.approve_and_sign_in(desk.register_delegate("Ly Sokha", "KH", "sokha@kh.example"));
@@ -243,6 +306,7 @@ TEST_CASE("who may do what: anonymous, a delegate, another delegate, a registrar
   const std::string own_badge = events + "/delegates/" + std::to_string(mine) + "/badge";
   const std::string spare_badge = events + "/delegates/" + std::to_string(spare) + "/badge";
   const std::string bookmark = "/api/v1/me/bookmarks/" + std::to_string(desk.side_event);
+  const std::string seats = events + "/sessions/" + std::to_string(desk.side_event) + "/seats";
   struct Row {
     std::string method, path;
     unsigned anonymous, delegate, other_delegate, registrar, admin;
@@ -268,6 +332,7 @@ TEST_CASE("who may do what: anonymous, a delegate, another delegate, a registrar
       {"PATCH", "/api/v1/me", 401, 200, 200, 403, 403, {{"phone", "+63 2 8920 0101"}}},
       {"POST", desk.rsvp_path(), 401, 201, 201, 403, 403},
       {"GET", desk.rsvp_path() + "s", 401, 403, 403, 200, 200},
+      {"GET", seats, 200, 200, 200, 200, 200},
       {"DELETE", desk.rsvp_path(), 401, 204, 204, 403, 403},
       {"PUT", bookmark, 401, 204, 204, 403, 403},
       {"GET", "/api/v1/me/agenda", 401, 200, 200, 403, 403},
