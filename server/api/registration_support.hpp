@@ -22,7 +22,7 @@ db::RegistrationFilter registration_filter(const http::RequestContext& context);
 
 // Issues a new access code (revoking the old one and the delegate's tokens)
 // and a badge on first approval. The code is shown once: in the answer.
-// {"access_code", "access_link"}
+// {"access_code", "access_link"}: the link is http::sign_in_link, "/e/{slug}/#code=…".
 nlohmann::json issue_access(db::Connection& connection, const domain::Event& event, std::int64_t registration_id,
                             std::int64_t now);
 

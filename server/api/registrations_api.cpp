@@ -16,6 +16,7 @@
 #include "db/registration_store.hpp"
 #include "domain/instant.hpp"
 #include "domain/text.hpp"
+#include "http/app_routes.hpp"
 #include "http/router.hpp"
 #include "live/publisher.hpp"
 
@@ -376,8 +377,7 @@ nlohmann::json issue_access(db::Connection& connection, const domain::Event& eve
   const std::string code = auth::new_access_code();
   store::replace_access_code(connection, registration_id, auth::hash_token(auth::normalize_access_code(code)), now);
   db::checkin_store::ensure_badge(connection, registration_id, auth::new_token("plb_"), now);
-  return {{"access_code", code},
-          {"access_link", "/?event=" + event.slug + "&access_code=" + auth::normalize_access_code(code)}};
+  return {{"access_code", code}, {"access_link", http::sign_in_link(event.slug, auth::normalize_access_code(code))}};
 }
 
 void tell_promoted(const RequestContext& context, db::Connection& connection, const domain::Event& event,

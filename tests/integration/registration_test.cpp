@@ -11,6 +11,16 @@ using namespace plenary;
 using namespace plenary::test;
 using nlohmann::json;
 
+namespace {
+
+// "ABCD-EFGH-JKLM" as the link carries it.
+std::string without_dashes(std::string code) {
+  std::erase(code, '-');
+  return code;
+}
+
+}  // namespace
+
 TEST_CASE("a delegate registers, is approved, signs in with the access code and corrects their own record") {
   Desk desk;
   const std::int64_t id = desk.register_delegate("Nguyễn Thị Thu Hà", "VN", "ha.nguyen@mic.example");
@@ -24,7 +34,12 @@ TEST_CASE("a delegate registers, is approved, signs in with the access code and 
   REQUIRE(approved.status == 200);
   const std::string code = approved.json()["access_code"];
   CHECK(code.size() == 14);
-  CHECK(approved.json()["access_link"].get<std::string>().find("access_code=") != std::string::npos);
+  // The link opens the delegates' app with the code in the fragment, which no server or log sees.
+  const std::string link = approved.json()["access_link"];
+  CHECK(link == "/e/somri-21/#code=" + without_dashes(code));
+  const auto app = desk.call("GET", link.substr(0, link.find('#')));
+  CHECK(app.status == 200);
+  CHECK(app.header("Content-Type") == "text/html; charset=utf-8");
 
   // Typed on a phone: lower case, without the dashes.
   std::string typed;
@@ -56,6 +71,8 @@ TEST_CASE("a delegate registers, is approved, signs in with the access code and 
   const auto reissued = desk.call(
       "POST", "/api/v1/events/somri-21/registrations/" + std::to_string(id) + "/access-code", nullptr, desk.registrar);
   REQUIRE(reissued.status == 200);
+  CHECK(reissued.json()["access_link"] ==
+        "/e/somri-21/#code=" + without_dashes(reissued.json()["access_code"].get<std::string>()));
   CHECK(desk.call("POST", "/api/v1/auth/code", {{"code", reissued.json()["access_code"]}}).status == 200);
 }
 

@@ -55,6 +55,9 @@ TEST_CASE("a delegation list imports with every script and quoted cell intact, a
   CHECK(rows[0]["status"] == "approved");
   CHECK(rows[1]["status"] == "pending");
   CHECK_FALSE(rows[1].contains("access_code"));
+  std::string code = rows[0]["access_code"];
+  std::erase(code, '-');
+  CHECK(rows[0]["access_link"] == "/e/somri-21/#code=" + code);
   // An approved import row signs in with the code it was given, once.
   const auto signed_in = desk.call("POST", "/api/v1/auth/code", {{"code", rows[0]["access_code"]}});
   REQUIRE(signed_in.status == 200);
