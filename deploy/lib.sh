@@ -19,8 +19,15 @@ PLENARY_BUILD_PACKAGES=(
   libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
 )
+# The web app is built with Node.js and npm: Debian's (Node 18 on Debian 12)
+# only where no node is on the PATH, so a newer one already there is kept.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PLENARY_BUILD_PACKAGES+=(nodejs npm)
+fi
 # Added for the test suite.
 PLENARY_TEST_PACKAGES=(doctest-dev)
+# The web app's browser tests drive Debian's Chromium (playwright-core, never a downloaded browser).
+PLENARY_TEST_PACKAGES+=(chromium)
 # zbarimg: the badge tests decode the QR code in the PNG as the desk's scanner would.
 PLENARY_TEST_PACKAGES+=(zbar-tools)
 # The relay's tests decode segments (appsink) and read their tags (discoverer).

@@ -183,3 +183,16 @@ export async function placesOf(server, sessionId, registrationId) {
   const list = (await server.api('GET', `/api/v1/events/${kSlug}/sessions/${sessionId}/rsvps`, undefined, token)).body;
   return [...(list.confirmed ?? []), ...(list.waitlisted ?? [])].filter((r) => r.registration_id === registrationId).length;
 }
+
+// Polls `check` until it returns a truthy value or the deadline passes (a
+// wait for a condition, as Playwright's expect.poll does; never a fixed pause).
+export async function until(check, { timeout = 60_000, what = 'the condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

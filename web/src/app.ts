@@ -1,7 +1,6 @@
 // The app's frame: header, banners and the page for the route; it wires
 // the live connection to the data and keeps <html lang> and the title true.
-import { lazy, Suspense } from 'preact/compat';
-import { effect } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { html } from './html';
 import { delegate } from './api';
@@ -35,7 +34,11 @@ const kPageTitle: Record<string, string> = {
 };
 
 // The player and its HLS library load only on the watch page.
-const WatchPage = lazy(() => import('./pages/watch').then((m) => m.WatchPage));
+type WatchModule = typeof import('./pages/watch');
+const watchModule = signal<WatchModule | null>(null);
+function loadWatch() {
+  if (!watchModule.value) void import('./pages/watch').then((m) => (watchModule.value = m));
+}
 
 const live = new LiveConnection({
   message(message) {
@@ -114,10 +117,14 @@ function Page() {
       return html`<${SpeakerPage} id=${r.id} key=${r.id} />`;
     case 'me':
       return html`<${MePage} />`;
-    case 'watch':
-      return html`<${Suspense} fallback=${html`<main id="main"><p>${t('loading')}</p></main>`}>
-        <${WatchPage} room=${r.room} session=${r.session} key=${`${r.room}-${r.session}`} />
-      <//>`;
+    case 'watch': {
+      const loaded = watchModule.value;
+      if (!loaded) {
+        loadWatch();
+        return html`<main id="main" tabindex="-1"><p>${t('loading')}</p></main>`;
+      }
+      return html`<${loaded.WatchPage} room=${r.room} session=${r.session} key=${`${r.room}-${r.session}`} />`;
+    }
   }
 }
 

@@ -103,6 +103,7 @@ function Player({ src, languages, title }: { src: string; languages: StreamLangu
         return;
       }
       element.dataset.mode = audioOnly ? 'audio' : 'video';
+      element.dataset.source = source;
       element.play().catch(() => {
         /* autoplay refused: the controls are there */
       });

@@ -1,0 +1,61 @@
+// axe-core finds no WCAG 2.1 A or AA violation on any page of the app,
+// signed out and signed in, on a phone.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import { agenda, kSlug, launchBrowser, newDelegate, phone, startPlenary } from './support.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startPlenary({ encoder: false });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function violations(page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('every page has no WCAG 2.1 A/AA violation', async () => {
+  const data = await agenda(server);
+  const sessions = data.days.flatMap((d) => d.sessions);
+  const side = sessions.find((s) => s.rsvp_required);
+  const speaker = sessions.flatMap((s) => s.speakers)[0];
+  const streamed = sessions.find((s) => s.room?.streamed)?.room;
+  const someone = await newDelegate(server);
+  const pages = [
+    [`/e/${kSlug}/`, 'Now and next'],
+    [`/e/${kSlug}/day/${data.days[1].date}`, null],
+    [`/e/${kSlug}/sessions/${side.id}`, side.title],
+    [`/e/${kSlug}/speakers`, 'Speakers'],
+    [`/e/${kSlug}/speakers/${speaker.id}`, null],
+    [`/e/${kSlug}/me`, 'Sign in'],
+    [`/e/${kSlug}/watch/${streamed.id}`, null],
+  ];
+  const context = await phone(browser);
+  const page = await context.newPage();
+  const found = [];
+  const check = async (path, heading) => {
+    await page.goto(server.url + path);
+    if (heading) await page.getByRole('heading', { name: heading, exact: true }).first().waitFor();
+    else await page.locator('main h1').waitFor();
+    await page.locator('text=Loading…').waitFor({ state: 'detached' });
+    for (const v of await violations(page)) found.push(`${path}: ${v}`);
+  };
+  for (const [path, heading] of pages) await check(path, heading);
+  // Signed in: the delegate's own page and a session with its buttons.
+  await page.goto(server.url + someone.link);
+  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await check(`/e/${kSlug}/me`, 'My meeting');
+  await check(`/e/${kSlug}/sessions/${side.id}`, side.title);
+  // In Vietnamese too (longer words, other line breaks).
+  await page.getByLabel('Language').selectOption('vi');
+  await check(`/e/${kSlug}/`, 'Đang và sắp diễn ra');
+  assert.deepEqual(found, []);
+  await context.close();
+});

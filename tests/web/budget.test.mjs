@@ -1,0 +1,43 @@
+// A first visit to the event page on an empty cache transfers at most 60 KB
+// in all, as the browser counts it (bytes on the wire: headers and
+// compressed bodies), service worker included; the player's HLS library is
+// not among them.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { kSlug, launchBrowser, phone, startPlenary, waitForServiceWorker } from './support.mjs';
+
+const kBudget = 60 * 1000;
+
+let server;
+let browser;
+before(async () => {
+  server = await startPlenary({ encoder: false });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the first load of /e/{slug}/ stays within 60 KB and does not fetch hls.js', async () => {
+  const context = await phone(browser);
+  const requests = [];
+  context.on('requestfinished', (request) => requests.push(request));
+  const page = await context.newPage();
+  await page.goto(`${server.url}/e/${kSlug}/`);
+  await page.getByRole('heading', { name: 'Now and next' }).waitFor();
+  await waitForServiceWorker(page);
+  await page.waitForLoadState('networkidle');
+  let total = 0;
+  const lines = [];
+  for (const request of requests) {
+    const sizes = await request.sizes();
+    const bytes = sizes.responseHeadersSize + sizes.responseBodySize + sizes.requestHeadersSize;
+    total += bytes;
+    lines.push(`${String(bytes).padStart(7)}  ${request.serviceWorker() ? 'sw ' : '   '}${new URL(request.url()).pathname}`);
+  }
+  console.log(`# first load: ${total} bytes in ${requests.length} requests\n# ${lines.join('\n# ')}`);
+  assert.ok(total <= kBudget, `first load ${total} bytes > ${kBudget}`);
+  assert.ok(!requests.some((r) => /\/assets\/hls-/.test(r.url())), 'hls.js was fetched on the event page');
+  await context.close();
+});
