@@ -14,9 +14,11 @@
 #include "auth/auth_service.hpp"
 #include "auth/login_throttle.hpp"
 #include "auth/password.hpp"
+#include "auth/token.hpp"
 #include "db/database.hpp"
 #include "domain/instant.hpp"
 #include "http/api_error.hpp"
+#include "http/app_routes.hpp"
 #include "ops/log.hpp"
 #include "relay/streaming_service.hpp"
 
@@ -34,10 +36,17 @@ int serve(Config config) {
   if (application.config().demo) {
     const DemoCredentials demo =
         seed_demo(application.database(), application.auth(), application.config().data_dir, domain::unix_now());
+    // url() ends with '/', and the app's paths start with one.
+    const std::string app = application.url() + http::delegate_app_path(kDemoEventSlug).substr(1);
+    const std::string sign_in =
+        application.url() +
+        http::sign_in_link(kDemoEventSlug, auth::normalize_access_code(demo.delegate_code)).substr(1);
     banner += "  Demo meeting: " + application.url() + "api/v1/events/" + kDemoEventSlug + "/agenda\n";
+    banner += "  Delegate app: " + app + "\n";
     banner += "  Demo admin:   " + demo.email + "\n  Password:     " + demo.password + "\n";
     banner += "  Demo delegate: " + demo.delegate_name + ", access code " + demo.delegate_code +
               " (POST /api/v1/auth/code)\n";
+    banner += "  Sign-in link: " + sign_in + " (opens the app signed in as " + demo.delegate_name + ")\n";
     relay::StreamingService& streaming = application.streaming();
     if (application.config().demo_encoder && streaming.available()) {
       if (const auto stream = seed_demo_stream(application.database(), domain::unix_now())) {

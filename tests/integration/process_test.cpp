@@ -170,7 +170,7 @@ TEST_CASE("--demo prints the URL and admin credentials, which work, and the same
             .status == 200);
 }
 
-TEST_CASE("--demo prints a demo delegate's access code, which signs the delegate in") {
+TEST_CASE("--demo prints a demo delegate's access code and sign-in link, which sign the delegate in") {
   TempDir data;
   RunningServer server(serve_args(data, {"--demo"}));
   const auto agenda = http_request(server.port, "GET", "/api/v1/events/somri-21/agenda");
@@ -181,6 +181,11 @@ TEST_CASE("--demo prints a demo delegate's access code, which signs the delegate
   const std::string out = server.process.stdout_text();
   REQUIRE(std::regex_search(out, match, std::regex("access code ([A-Z0-9-]+)")));
   const std::string code = match[1];
+  std::string normalized = code;
+  std::erase(normalized, '-');
+  const std::string app = "http://127.0.0.1:" + std::to_string(server.port) + "/e/somri-21/";
+  CHECK(out.find("Delegate app: " + app + "\n") != std::string::npos);
+  CHECK(out.find("Sign-in link: " + app + "#code=" + normalized + " ") != std::string::npos);
 
   RunningServer again(serve_args(data));
   const auto signed_in =
@@ -190,6 +195,13 @@ TEST_CASE("--demo prints a demo delegate's access code, which signs the delegate
       http_request(again.port, "GET", "/api/v1/me", {}, json_headers(signed_in.json()["token"].get<std::string>()));
   CHECK(me.json()["name"] == "Nguyễn Minh Anh");
   CHECK(me.json()["event"] == "somri-21");
+  // The link's page is the app, which signs in with the fragment's code.
+  const auto page = http_request(again.port, "GET", "/e/somri-21/");
+  CHECK(page.status == 200);
+  CHECK(page.header("Content-Type") == "text/html; charset=utf-8");
+  CHECK(
+      http_request(again.port, "POST", "/api/v1/auth/code", nlohmann::json{{"code", normalized}}.dump(), json_headers())
+          .status == 200);
 }
 
 TEST_CASE("--demo puts a session on air from the synthetic venue encoder, with floor, English and Vietnamese") {
