@@ -23,7 +23,10 @@ function Nav() {
 
 function LanguagePicker() {
   return html`<label class="picker">
-    <span>${t('language.label')}</span>
+    <svg aria-hidden="true" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2">
+      <circle cx="12" cy="12" r="10" /><path d="M2 12h20M12 2a15 15 0 0 1 0 20M12 2a15 15 0 0 0 0 20" />
+    </svg>
+    <span class="visually-hidden">${t('language.label')}</span>
     <select value=${language.value} onChange=${(e: Event) => chooseLanguage((e.target as HTMLSelectElement).value as Language)}>
       ${kLanguages.map((l) => html`<option value=${l.code} lang=${l.code}>${l.name}</option>`)}
     </select>

@@ -100,6 +100,9 @@ function Day({ date }: { date: string }) {
     <form class="filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
       <label class="search"><span>${t('agenda.search')}</span>
         <input type="search" value=${query} onInput=${(e: Event) => setQuery((e.target as HTMLInputElement).value)} /></label>
+      <details class="more" open=${Boolean(room || kind || track)}>
+      <summary>${t('agenda.filters')}</summary>
+      <div class="selects">
       <label><span>${t('agenda.room')}</span>
         <select value=${room} onChange=${(e: Event) => setRoom((e.target as HTMLSelectElement).value)}>
           <option value="">${t('agenda.all_rooms')}</option>
@@ -117,6 +120,8 @@ function Day({ date }: { date: string }) {
               ${tracks.map(([id, name]) => html`<option value=${String(id)}>${name}</option>`)}
             </select></label>`
         : null}
+      </div>
+      </details>
     </form>
     <p class="count" aria-live="polite">${t('agenda.count', { count: shown.length })}</p>
     <div class="list">${shown.map((x) => html`<${SessionCard} session=${x} key=${x.id} />`)}</div>
