@@ -18,12 +18,16 @@ function todayOrFirst(dates: string[], at: number, zone: string): string | undef
   return today < dates[0] ? dates[0] : dates[dates.length - 1];
 }
 
+// "13:30 · in 25 minutes" today; "Wed 9 Dec 13:30" on a later day.
 function Countdown({ session, at }: { session: Session; at: number }) {
   const minutes = minutesUntil(session.starts_at, at);
-  if (minutes <= 0) return html`<span>${t('now.starting')}</span>`;
-  if (minutes < 60) return html`<span>${t('now.in_minutes', { count: minutes })}</span>`;
-  if (minutes < 24 * 60) return html`<span>${t('now.in_hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 })}</span>`;
-  return html`<span>${t('now.at', { time: `${dayLabel(dayOf(session.starts_at))} ${clock(session.starts_at)}` })}</span>`;
+  const time = clock(session.starts_at);
+  if (dayOf(session.starts_at) !== dayOf(new Date(at).toISOString())) {
+    return html`<span>${t('now.at', { time: `${dayLabel(dayOf(session.starts_at))} ${time}` })}</span>`;
+  }
+  if (minutes <= 0) return html`<span>${time} · ${t('now.starting')}</span>`;
+  if (minutes < 60) return html`<span>${time} · ${t('now.in_minutes', { count: minutes })}</span>`;
+  return html`<span>${time} · ${t('now.in_hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 })}</span>`;
 }
 
 // What is on in each room now, and what starts there next.
@@ -47,14 +51,14 @@ function NowAndNext() {
         ({ room, current, next }) => html`<li class="room-now" data-room=${room.id}>
           <h3>${room.name}</h3>
           ${current
-            ? html`<p><span class="badge live">${current.status === 'live' ? t('status.live') : t('now.on_now')}</span>
+            ? html`<p><span class=${current.status === 'live' ? 'badge live' : 'badge now'}>${current.status === 'live' ? t('status.live') : t('now.on_now')}</span>
                 <a href=${appPath.session(s, current.id)}>${current.title}</a>
                 <span class="until">${t('now.until', { time: clock(current.ends_at) })}</span>
                 ${current.status === 'live' && room.streamed ? html` <a class="button small" href=${appPath.watch(s, room.id)}>${t('session.watch')}</a>` : null}</p>`
             : null}
           ${next
             ? html`<p><span class="badge">${t('now.next')}</span> <a href=${appPath.session(s, next.id)}>${next.title}</a>
-                <span class="until">${clock(next.starts_at)} · <${Countdown} session=${next} at=${at} /></span></p>`
+                <span class="until"><${Countdown} session=${next} at=${at} /></span></p>`
             : null}
         </li>`,
       )}
