@@ -142,3 +142,23 @@ test('switching the language changes the interface and the content, and is remem
   await page.getByRole('link', { name: 'Chương trình' }).first().waitFor();
   await context.close();
 });
+
+test('the room and kind filters leave only the sessions that match', async () => {
+  const context = await phone(browser);
+  const page = await context.newPage();
+  const data = await agenda(server);
+  const day = data.days.find((d) => new Set(d.sessions.map((s) => s.room?.id)).size > 2);
+  const room = day.sessions.find((s) => s.room).room;
+  await page.goto(`${server.url}/e/${kSlug}/day/${day.date}`);
+  await page.locator('article').first().waitFor();
+  await page.getByText('Filter by room, kind or track').click();
+  await page.getByLabel('Room').selectOption(String(room.id));
+  const expected = day.sessions.filter((s) => s.room?.id === room.id).map((s) => String(s.id));
+  await page.waitForFunction((n) => document.querySelectorAll('article[data-session]').length === n, expected.length);
+  assert.deepEqual(await page.locator('article[data-session]').evaluateAll((els) => els.map((e) => e.dataset.session)), expected);
+  await page.getByLabel('Kind').selectOption('break');
+  const breaks = day.sessions.filter((s) => s.room?.id === room.id && s.kind === 'break').length;
+  await page.waitForFunction((n) => document.querySelectorAll('article[data-session]').length === n, breaks);
+  assert.match(await page.locator('.count').innerText(), new RegExp(`^${breaks} session`));
+  await context.close();
+});

@@ -100,3 +100,28 @@ test('a full side event offers the waitlist with the place, and the open page sa
   assert.equal(await placesOf(server, side.id, someone.id), 1, 'one place');
   await context.close();
 });
+
+test('a delegate corrects their own phone and notes, and signs out', async () => {
+  const someone = await newDelegate(server);
+  const context = await phone(browser);
+  const page = await context.newPage();
+  await page.goto(server.url + someone.link);
+  await page.getByRole('link', { name: 'My agenda' }).click();
+  await page.getByRole('heading', { name: 'My meeting' }).waitFor();
+  await page.getByRole('img', { name: /Your badge/ }).waitFor();
+  await page.getByLabel('Phone').fill('+84 912 345 678');
+  await page.getByLabel('Notes for the organisers').fill('Vegetarian; step-free access');
+  await page.getByLabel('Preferred language').selectOption('vi');
+  await page.getByRole('button', { name: 'Save my details' }).click();
+  await page.getByText('Saved.').waitFor();
+  const token = await delegateToken(server, someone.code).catch(() => null);
+  const record = (await server.api('GET', `/api/v1/events/${kSlug}/registrations/${someone.id}`, undefined, admin)).body;
+  assert.equal(record.phone, '+84 912 345 678');
+  assert.equal(record.notes, 'Vegetarian; step-free access');
+  assert.equal(record.preferred_language, 'vi');
+  assert.ok(token);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('plenary.session')), 'null');
+  await context.close();
+});
