@@ -44,7 +44,7 @@ test('every page has no WCAG 2.1 A/AA violation', async () => {
     await page.goto(server.url + path);
     if (heading) await page.getByRole('heading', { name: heading, exact: true }).first().waitFor();
     else await page.locator('main h1').waitFor();
-    await page.locator('text=Loading…').waitFor({ state: 'detached' });
+    await page.waitForFunction(() => !document.body.innerText.includes('Loading…'), null, { timeout: 20_000 });
     for (const v of await violations(page)) found.push(`${path}: ${v}`);
   };
   for (const [path, heading] of pages) await check(path, heading);
@@ -58,4 +58,30 @@ test('every page has no WCAG 2.1 A/AA violation', async () => {
   await check(`/e/${kSlug}/`, 'Đang và sắp diễn ra');
   assert.deepEqual(found, []);
   await context.close();
+});
+
+test('from 320 px wide, in portrait and landscape, no page scrolls sideways and every button is at least 44 px tall', async () => {
+  const data = await agenda(server);
+  const sessions = data.days.flatMap((d) => d.sessions);
+  const side = sessions.find((s) => s.rsvp_required);
+  const paths = [`/e/${kSlug}/`, `/e/${kSlug}/day/${data.days[0].date}`, `/e/${kSlug}/sessions/${side.id}`, `/e/${kSlug}/speakers`, `/e/${kSlug}/me`];
+  const problems = [];
+  for (const viewport of [{ width: 320, height: 640 }, { width: 640, height: 320 }]) {
+    const context = await phone(browser, { viewport, locale: 'vi-VN' });
+    const page = await context.newPage();
+    for (const path of paths) {
+      await page.goto(server.url + path);
+      await page.locator('main h1').waitFor();
+      await page.waitForFunction(() => !document.body.innerText.includes('Đang tải…'), null, { timeout: 20_000 });
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (wide > viewport.width) problems.push(`${path} at ${viewport.width} px is ${wide} px wide`);
+      const small = await page.evaluate(() =>
+        [...document.querySelectorAll('button, select, input:not([type=radio]):not([type=checkbox]), .button, nav a')]
+          .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+          .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().height)} px`));
+      for (const s of small) problems.push(`${path}: ${s}`);
+    }
+    await context.close();
+  }
+  assert.deepEqual(problems, []);
 });

@@ -125,3 +125,45 @@ test('a delegate corrects their own phone and notes, and signs out', async () =>
   assert.equal(await page.evaluate(() => localStorage.getItem('plenary.session')), 'null');
   await context.close();
 });
+
+test('a delegates-only session is in a signed-in delegate’s agenda and never in an anonymous visitor’s', async () => {
+  const data = await agenda(server);
+  const day = data.days[data.days.length - 1];
+  const room = data.days.flatMap((d) => d.sessions).find((s) => s.room)?.room;
+  const created = await server.api('POST', `/api/v1/events/${kSlug}/sessions?force=true`, {
+    kind: 'official_meeting', title: { en: 'Heads of delegation closed session', vi: 'Phiên họp kín của trưởng đoàn', ms: 'Sesi tertutup ketua perwakilan' },
+    starts_at: `${day.date}T07:00`, ends_at: `${day.date}T07:30`, room_id: room.id, visibility: 'delegates',
+  }, admin);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const anonymous = await phone(browser);
+  const page = await anonymous.newPage();
+  await page.goto(`${server.url}/e/${kSlug}/day/${day.date}`);
+  await page.locator('article').first().waitFor();
+  assert.equal(await page.locator(`article[data-session="${created.body.id}"]`).count(), 0);
+  assert.equal(await page.getByText('Heads of delegation closed session').count(), 0);
+  await anonymous.close();
+
+  const someone = await newDelegate(server);
+  const context = await phone(browser);
+  const mine = await context.newPage();
+  await mine.goto(server.url + someone.link);
+  await mine.getByRole('link', { name: 'My agenda' }).waitFor();
+  await mine.goto(`${server.url}/e/${kSlug}/day/${day.date}`);
+  const card = mine.locator(`article[data-session="${created.body.id}"]`);
+  await card.waitFor();
+  assert.match(await card.innerText(), /Delegates only/);
+  // Signing out takes it off the phone's screen and out of its kept copies.
+  await mine.getByRole('link', { name: 'My agenda' }).click();
+  await mine.getByRole('button', { name: 'Sign out' }).click();
+  await mine.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await mine.evaluate((path) => {
+    history.pushState(null, '', path);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, `/e/${kSlug}/day/${day.date}`);
+  await mine.locator('article').first().waitFor();
+  await card.waitFor({ state: 'detached' });
+  await mine.goto(`${server.url}/e/${kSlug}/day/${day.date}`);
+  await mine.locator('article').first().waitFor();
+  assert.equal(await mine.locator(`article[data-session="${created.body.id}"]`).count(), 0);
+  await context.close();
+});

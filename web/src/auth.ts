@@ -1,7 +1,7 @@
 // Signing a delegate in with their access code (typed, or from the
 // approval link's #code=… fragment) and out again.
 import { ApiError, delegate, forgetPersonalData, setDelegate, write } from './api';
-import { loadMine } from './data';
+import { loadAgenda, loadMine } from './data';
 import { flush, pending } from './offline';
 import { storage } from './storage';
 import { warmOfflineCache } from './warm';
@@ -16,6 +16,8 @@ export async function signInWithCode(code: string, eventSlug: string) {
   await forgetPersonalData();
   setDelegate({ token: answer.token, event: eventSlug, registration_id: answer.registration_id, expires_at: answer.expires_at });
   await loadMine();
+  // Delegates-only sessions of their event join the agenda.
+  void loadAgenda().catch(() => {});
   void flush();
   // The kept copies were dropped with the last person's: keep this one's.
   void warmOfflineCache();
@@ -37,6 +39,8 @@ export async function signOut() {
   }
   await forgetPersonalData();
   await loadMine();
+  // …and leave it with the delegate.
+  void loadAgenda().catch(() => {});
   void warmOfflineCache();
 }
 
