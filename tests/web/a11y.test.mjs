@@ -1,19 +1,16 @@
 // axe-core finds no WCAG 2.1 A or AA violation on any page of the app,
 // signed out and signed in, on a phone.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { agenda, kSlug, launchBrowser, newDelegate, phone, startPlenary } from './support.mjs';
+import { agenda, kSlug, newDelegate, phone, withPlenary } from './support.mjs';
 
+const setting = withPlenary({ encoder: false });
 let server;
 let browser;
+let admin;
 before(async () => {
-  server = await startPlenary({ encoder: false });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+  ({ server, browser, admin } = await setting.ready);
 });
 
 async function violations(page) {

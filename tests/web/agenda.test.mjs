@@ -3,18 +3,15 @@
 // forgives diacritics, and the interface in the phone's language.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, test } from 'node:test';
-import { agenda, kSlug, launchBrowser, phone, startPlenary } from './support.mjs';
+import { before, test } from 'node:test';
+import { agenda, kSlug, phone, withPlenary } from './support.mjs';
 
+const setting = withPlenary({ encoder: false });
 let server;
 let browser;
+let admin;
 before(async () => {
-  server = await startPlenary({ encoder: false });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+  ({ server, browser, admin } = await setting.ready);
 });
 
 const local = (iso) => iso.slice(11, 16); // "2024-11-19T14:00:00+07:00" -> "14:00"

@@ -3,20 +3,17 @@
 // compressed bodies), service worker included; the player's HLS library is
 // not among them.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { kSlug, launchBrowser, phone, startPlenary, waitForServiceWorker } from './support.mjs';
+import { before, test } from 'node:test';
+import { kSlug, phone, waitForServiceWorker, withPlenary } from './support.mjs';
 
 const kBudget = 60 * 1000;
 
+const setting = withPlenary({ encoder: false });
 let server;
 let browser;
+let admin;
 before(async () => {
-  server = await startPlenary({ encoder: false });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+  ({ server, browser, admin } = await setting.ready);
 });
 
 test('the first load of /e/{slug}/ stays within 60 KB and does not fetch hls.js', async () => {

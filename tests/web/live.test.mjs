@@ -3,20 +3,15 @@
 // once it is back (the socket resumes by `since`), and an urgent
 // announcement shows until it is withdrawn.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { agenda, kSlug, launchBrowser, phone, startPlenary } from './support.mjs';
+import { before, test } from 'node:test';
+import { agenda, kSlug, phone, withPlenary } from './support.mjs';
 
+const setting = withPlenary({ encoder: false });
 let server;
 let browser;
 let admin;
 before(async () => {
-  server = await startPlenary({ encoder: false });
-  browser = await launchBrowser();
-  admin = await server.adminToken();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+  ({ server, browser, admin } = await setting.ready);
 });
 
 const local = (iso) => iso.slice(11, 16);

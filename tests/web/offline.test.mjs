@@ -1,20 +1,15 @@
 // After one visit the app opens with no network at all, and what the
 // delegate does offline is sent once the network is back, booking once.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { agenda, delegateToken, kSlug, launchBrowser, newDelegate, phone, placesOf, startPlenary, waitForServiceWorker } from './support.mjs';
+import { before, test } from 'node:test';
+import { agenda, delegateToken, kSlug, newDelegate, phone, placesOf, waitForServiceWorker, withPlenary } from './support.mjs';
 
+const setting = withPlenary({ encoder: false });
 let server;
 let browser;
 let admin;
 before(async () => {
-  server = await startPlenary({ encoder: false });
-  browser = await launchBrowser();
-  admin = await server.adminToken();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+  ({ server, browser, admin } = await setting.ready);
 });
 
 // The kept reads a phone needs offline are in the worker's cache.

@@ -2,20 +2,15 @@
 // joins a full side event's waitlist and is told on the open page when the
 // seat becomes theirs.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { agenda, delegateToken, kSlug, launchBrowser, newDelegate, phone, placesOf, startPlenary } from './support.mjs';
+import { before, test } from 'node:test';
+import { agenda, delegateToken, kSlug, newDelegate, phone, placesOf, withPlenary } from './support.mjs';
 
+const setting = withPlenary({ encoder: false });
 let server;
 let browser;
 let admin;
 before(async () => {
-  server = await startPlenary({ encoder: false });
-  browser = await launchBrowser();
-  admin = await server.adminToken();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+  ({ server, browser, admin } = await setting.ready);
 });
 
 test('sign-in by typed code forgives case, spaces and dashes', async () => {

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -195,4 +196,32 @@ export async function until(check, { timeout = 60_000, what = 'the condition' } 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+// A test file's setting: one server (the demo, with or without its encoder),
+// one Chromium and the admin's token, started before its tests and stopped
+// after them. The returned object is filled in by the time a test runs.
+// (A file's own `before` awaits `setting.ready`: node:test does not promise
+// to run the root's hooks in the order they were added.)
+export function withPlenary(options = {}) {
+  const setting = {};
+  let started;
+  setting.ready = new Promise((resolve, reject) => (started = { resolve, reject }));
+  setting.ready.catch(() => {}); // reported by the hook below
+  before(async () => {
+    try {
+      setting.server = await startPlenary(options);
+      setting.browser = await launchBrowser();
+      setting.admin = await setting.server.adminToken();
+      started.resolve(setting);
+    } catch (error) {
+      started.reject(error);
+      throw error;
+    }
+  });
+  after(async () => {
+    await setting.browser?.close();
+    await setting.server?.stop();
+  });
+  return setting;
 }

@@ -4,24 +4,19 @@
 // audio; a delegates-only stream asks an anonymous visitor to sign in and
 // plays for a signed-in delegate.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { kSlug, launchBrowser, newDelegate, phone, startPlenary, until } from './support.mjs';
+import { before, test } from 'node:test';
+import { kSlug, newDelegate, phone, until, withPlenary } from './support.mjs';
 
+const setting = withPlenary({ encoder: true });
 let server;
 let browser;
 let admin;
 before(async () => {
-  server = await startPlenary({ encoder: true });
-  browser = await launchBrowser();
-  admin = await server.adminToken();
+  ({ server, browser, admin } = await setting.ready);
   assert.ok(server.liveRoom, `the demo started no encoder:\n${server.banner}`);
   // On air: the stream endpoint says live (the encoder needs a few seconds).
   await until(async () => (await server.api('GET', `/api/v1/events/${kSlug}/rooms/${server.liveRoom}/stream`)).body.state === 'live',
     { what: 'the demo stream to go live' });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 // Resolves once the video's playback position has moved by `seconds`.
