@@ -17,10 +17,10 @@ export const staticDir = process.env.PLENARY_TEST_STATIC_DIR ?? join(root, 'stat
 export const kSlug = 'somri-21';
 
 // Starts `plenary serve --demo` and resolves once its banner is printed.
-export async function startPlenary({ encoder = true, extra = [] } = {}) {
+export async function startPlenary({ encoder = true, extra = [], files = staticDir } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'plenary-web-'));
   const args = ['serve', '--demo', '--port', '0', '--address', '127.0.0.1', '--data-dir', dataDir,
-    '--static-dir', staticDir, '--srt-port-base', '0', '--log-level', 'warn', ...extra];
+    '--static-dir', files, '--srt-port-base', '0', '--log-level', 'warn', ...extra];
   if (!encoder) args.push('--no-demo-encoder');
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
