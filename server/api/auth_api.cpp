@@ -48,6 +48,7 @@ http::Response login(http::RequestContext& context) {
         {{"id", result.account.id}, {"email", result.account.email}, {"role", auth::to_string(result.account.role)}}}});
 }
 
+// A host's or a delegate's token alike: a phone signing out takes its token with it.
 http::Response logout(http::RequestContext& context) {
   context.require_principal();
   context.services().auth->logout(*context.bearer_token());
@@ -67,7 +68,7 @@ void add_auth_routes(http::Router& router) {
   using http::Access;
   using http::Method;
   router.add(Method::post, "/api/v1/auth/login", login);
-  router.add(Method::post, "/api/v1/auth/logout", logout, {.access = Access::hosts()});
+  router.add(Method::post, "/api/v1/auth/logout", logout, {.access = Access::signed_in()});
   router.add(Method::get, "/api/v1/auth/me", me, {.access = Access::hosts()});
 }
 

@@ -15,6 +15,10 @@ class Access {
   // Any signed-in host (admin or registrar).
   static constexpr Access hosts() noexcept { return only({auth::Role::admin, auth::Role::registrar}); }
   static constexpr Access delegates() noexcept { return only({auth::Role::delegate}); }
+  // Anyone with a live token: a host or a delegate.
+  static constexpr Access signed_in() noexcept {
+    return only({auth::Role::admin, auth::Role::registrar, auth::Role::delegate});
+  }
   static constexpr Access only(std::initializer_list<auth::Role> roles) noexcept {
     std::uint32_t mask = 0;
     for (auth::Role role : roles) mask |= bit(role);

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "support/desk.hpp"
+#include "support/live_client.hpp"
 
 using namespace plenary;
 using namespace plenary::test;
@@ -74,6 +75,38 @@ TEST_CASE("a delegate registers, is approved, signs in with the access code and 
   CHECK(reissued.json()["access_link"] ==
         "/e/somri-21/#code=" + without_dashes(reissued.json()["access_code"].get<std::string>()));
   CHECK(desk.call("POST", "/api/v1/auth/code", {{"code", reissued.json()["access_code"]}}).status == 200);
+}
+
+TEST_CASE("a delegate who signs out on one phone loses that token everywhere while their other phone stays in") {
+  Desk desk;
+  const std::int64_t id = desk.register_delegate("Siti Aminah", "MY", "siti@kkd.example");
+  const std::string code = desk.approve(id)["access_code"];
+  const auto first = desk.call("POST", "/api/v1/auth/code", {{"code", code}});
+  const auto second = desk.call("POST", "/api/v1/auth/code", {{"code", code}});
+  REQUIRE(first.status == 200);
+  REQUIRE(second.status == 200);
+  const std::string phone = first.json()["token"];
+  const std::string tablet = second.json()["token"];
+  REQUIRE(phone != tablet);
+  CHECK(desk.call("GET", "/api/v1/me", nullptr, phone).status == 200);
+
+  CHECK(desk.call("POST", "/api/v1/auth/logout", nullptr, phone).status == 204);
+
+  const auto me = desk.call("GET", "/api/v1/me", nullptr, phone);
+  CHECK(me.status == 401);
+  CHECK(me.header("Content-Type") == "application/problem+json");
+  CHECK(me.header("WWW-Authenticate").starts_with("Bearer"));
+  CHECK(desk.call("GET", "/api/v1/me/agenda", nullptr, phone).status == 401);
+  CHECK(desk.call("POST", desk.rsvp_path(), nullptr, phone).status == 401);
+  // Signing out twice is not a second success: the token is gone.
+  CHECK(desk.call("POST", "/api/v1/auth/logout", nullptr, phone).status == 401);
+  LiveClient live(desk.server.port());
+  const json refused = live.subscribe({{"channel", "me"}, {"token", phone}});
+  CHECK(refused["type"] == "error");
+  CHECK(refused["code"] == "unauthorized");
+
+  CHECK(desk.call("GET", "/api/v1/me", nullptr, tablet).json()["name"] == "Siti Aminah");
+  CHECK(live.subscribe({{"channel", "me"}, {"token", tablet}})["type"] == "subscribed");
 }
 
 TEST_CASE("hosts filter registrations, and search ignores case and diacritics") {
