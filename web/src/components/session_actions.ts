@@ -9,6 +9,7 @@ import { myItem, slug } from '../data';
 import { ordinal, t } from '../i18n';
 import { act, pendingFor, refused } from '../offline';
 import { appPath } from '../router';
+import { now } from '../time';
 import type { Seats, Session } from '../types';
 
 const seats = signal<Record<number, Seats>>({});
@@ -38,7 +39,8 @@ export function SessionActions({ session }: { session: Session }) {
   const seatPending = pendingFor(session.id, 'rsvp');
   const rsvp = mine?.rsvp ?? null;
   const count = seats.value[session.id];
-  const closed = session.status === 'cancelled' || session.status === 'ended';
+  // No new seats for what is over; giving one back stays possible.
+  const closed = session.status === 'cancelled' || session.status === 'ended' || Date.parse(session.ends_at) < now.value;
 
   let seatLabel: string;
   let seatAction: 'rsvp' | 'unrsvp';
