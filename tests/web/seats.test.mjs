@@ -115,9 +115,13 @@ test('a delegate corrects their own phone and notes, and signs out', async () =>
   assert.equal(record.notes, 'Vegetarian; step-free access');
   assert.equal(record.preferred_language, 'vi');
   assert.ok(token);
+  const appToken = await page.evaluate(() => JSON.parse(localStorage.getItem('plenary.session')).token);
+  assert.equal((await server.api('GET', '/api/v1/me', undefined, appToken)).status, 200);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   assert.equal(await page.evaluate(() => localStorage.getItem('plenary.session')), 'null');
+  // Revoked on the server, not only forgotten by the phone.
+  assert.equal((await server.api('GET', '/api/v1/me', undefined, appToken)).status, 401);
   await context.close();
 });
 
