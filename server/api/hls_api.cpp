@@ -186,14 +186,15 @@ void add_hls_routes(http::Router& router) {
   using http::Method;
   // Live: the master, the master after a token, a run's media playlist or
   // segment, and the same after a token. Handlers read the path themselves.
-  const http::RouteOptions on_io{.run_on = http::RunOn::io};
+  // HLS goes out as it is: video does not compress, and players poll playlists.
+  const http::RouteOptions on_io{.run_on = http::RunOn::io, .compress = false};
   for (const char* tail : {"/{file}", "/{token}/{file}", "/{run}/{rendition}/{file}",
                            "/{token}/{run}/{rendition}/{file}"}) {
     router.add(Method::get, std::string("/live/{slug}/{room}") + tail, get_live, on_io);
   }
   // Replay: the master, a token's master or a rendition's file, a token's rendition file.
   for (const char* tail : {"/{file}", "/{token_or_rendition}/{file}", "/{token}/{rendition}/{file}"}) {
-    router.add(Method::get, std::string("/replay/{slug}/{session}") + tail, get_replay);
+    router.add(Method::get, std::string("/replay/{slug}/{session}") + tail, get_replay, {.compress = false});
   }
 }
 

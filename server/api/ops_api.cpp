@@ -48,7 +48,8 @@ void add_ops_routes(http::Router& router) {
   router.add(Method::get, "/metrics", metrics, {.run_on = RunOn::io});
   // Files come from the page cache in practice; reading them inline saves a
   // hop through the worker pool for what is most requests of a page load.
-  router.set_fallback(static_file, {.run_on = RunOn::io});
+  // The build precompresses them: the pipeline must not gzip them again.
+  router.set_fallback(static_file, {.run_on = RunOn::io, .compress = false});
 }
 
 }  // namespace plenary::api

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "http/problem.hpp"
+#include "http/response_gzip.hpp"
 #include "http/url.hpp"
 #include "ops/log.hpp"
 #include "ops/metrics.hpp"
@@ -70,7 +71,7 @@ std::optional<Response> Pipeline::handle_on_io(const Request& request) const {
     RequestContext context(request, std::move(match.params), parse_query(request.query_string()), request_id,
                            services_);
     auto response = route.options.fast_path(context);
-    if (response) finish(request, *response, request_id, route.pattern);
+    if (response) finish(request, *response, request_id, route.pattern, route.options.compress);
     return response;
   } catch (...) {
     return std::nullopt;  // the handler on a worker will say what is wrong
@@ -84,6 +85,7 @@ Response Pipeline::handle(const Request& request) const {
 Response Pipeline::handle_matched(const Request& request, Router::Match match) const {
   const std::string request_id = request_id_for(request);
   std::string route_label = "unmatched";
+  const bool compress = match.route == nullptr || match.route->options.compress;
   Response response;
   try {
     response = dispatch(request, std::move(match), request_id, route_label);
@@ -99,7 +101,7 @@ Response Pipeline::handle_matched(const Request& request, Router::Match match) c
     if (logger_ != nullptr) logger_->error("unhandled exception", {{"request_id", request_id}, {"route", route_label}});
     response = to_problem(internal_error(), request.path(), request_id);
   }
-  finish(request, response, request_id, route_label);
+  finish(request, response, request_id, route_label, compress);
   return response;
 }
 
@@ -148,12 +150,18 @@ Response Pipeline::dispatch(const Request& request, Router::Match match, const s
 Response Pipeline::reject(const Request& partial, const ApiError& error) const {
   const std::string request_id = new_request_id();
   Response response = to_problem(error, partial.path(), request_id);
-  finish(partial, response, request_id, "rejected");
+  finish(partial, response, request_id, "rejected", false);
   return response;
 }
 
 void Pipeline::finish(const Request& request, Response& response, const std::string& request_id,
-                      std::string_view route_label) const {
+                      std::string_view route_label, bool compress) const {
+  if (compress) {
+    try {
+      gzip_response(request, response);
+    } catch (...) {  // zlib out of memory: the body is still whole, send it as it is
+    }
+  }
   response.headers.set("X-Request-Id", request_id);
   if (!response.headers.contains("X-Content-Type-Options")) response.headers.set("X-Content-Type-Options", "nosniff");
   // API answers are personal unless a handler says otherwise: no shared cache keeps them.

@@ -22,8 +22,9 @@ namespace plenary::http {
 using Authenticator = std::function<std::optional<auth::Principal>(std::string_view token)>;
 
 // Turns a Request into a Response: request id, routing, authentication, role
-// check, the handler, and every error to problem+json, with one log line and
-// metrics per request. Knows nothing of sockets: tests call handle() directly.
+// check, the handler, every error to problem+json, gzip when the client takes
+// it, with one log line and metrics per request. Knows nothing of sockets:
+// tests call handle() directly.
 // Thread-safety: const after construction; handle() runs on any thread.
 class Pipeline {
  public:
@@ -44,8 +45,9 @@ class Pipeline {
   Response handle_matched(const Request& request, Router::Match match) const;
   Response dispatch(const Request& request, Router::Match match, const std::string& request_id,
                     std::string& route_label) const;
-  void finish(const Request& request, Response& response, const std::string& request_id,
-              std::string_view route_label) const;
+  // `compress`: the route allows gzip (RouteOptions::compress).
+  void finish(const Request& request, Response& response, const std::string& request_id, std::string_view route_label,
+              bool compress) const;
 
   const Router& router_;
   app::Services* services_;

@@ -30,6 +30,10 @@ struct RouteOptions {
   Access access = Access::anyone();
   RunOn run_on = RunOn::worker;
   FastPath fast_path;
+  // Whether the pipeline may gzip the answer (see gzip_response). Off where
+  // the bytes are sent as they are: static files (precompressed siblings)
+  // and HLS (video, and playlists players fetch every second or two).
+  bool compress = true;
 };
 
 struct Route {

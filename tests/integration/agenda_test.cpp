@@ -1,5 +1,3 @@
-#include <zlib.h>
-
 #include <set>
 
 #include <doctest/doctest.h>
@@ -7,6 +5,7 @@
 #include "app/demo.hpp"
 #include "app/demo_meeting.hpp"
 #include "domain/instant.hpp"
+#include "support/gunzip.hpp"
 #include "support/http_client.hpp"
 #include "support/test_server.hpp"
 
@@ -48,20 +47,6 @@ json session(std::string title, std::string starts, std::string ends, std::optio
   json body = {{"kind", "official_meeting"}, {"title", {{"en", title}}}, {"starts_at", starts}, {"ends_at", ends}};
   if (room) body["room_id"] = *room;
   return body;
-}
-
-std::string gunzip(const std::string& data) {
-  z_stream stream{};
-  inflateInit2(&stream, 15 + 16);
-  std::string out(data.size() * 20 + 1024, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  inflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  inflateEnd(&stream);
-  return out;
 }
 
 std::vector<json> all_sessions(const json& agenda) {
