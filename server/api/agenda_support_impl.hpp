@@ -1,10 +1,10 @@
 #pragma once
 
-#include "app/services.hpp"
 #include "cache/agenda_cache.hpp"
 #include "db/agenda_store.hpp"
 #include "db/database.hpp"
 #include "http/api_error.hpp"
+#include "http/services.hpp"
 
 namespace plenary::api {
 
@@ -21,7 +21,7 @@ auto write_in_event(http::RequestContext& context, Change&& change) {
 template <class Change>
 auto change_event(http::RequestContext& context, Change&& change) {
   const std::string slug(context.param("slug"));
-  app::Services& services = context.services();
+  http::Services& services = context.services();
   struct Invalidate {
     cache::AgendaCache* cache;
     const std::string& slug;

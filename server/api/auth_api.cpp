@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "api/routes.hpp"
-#include "app/services.hpp"
 #include "auth/auth_service.hpp"
 #include "domain/instant.hpp"
 #include "http/api_error.hpp"
 #include "http/router.hpp"
+#include "http/services.hpp"
 
 namespace plenary::api {
 namespace {

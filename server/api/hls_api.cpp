@@ -10,7 +10,6 @@
 
 #include "api/agenda_support.hpp"
 #include "api/routes.hpp"
-#include "app/services.hpp"
 #include "auth/playback_token.hpp"
 #include "db/agenda_store.hpp"
 #include "db/database.hpp"
@@ -19,6 +18,7 @@
 #include "http/api_error.hpp"
 #include "http/body_file.hpp"
 #include "http/router.hpp"
+#include "http/services.hpp"
 #include "relay/hls_path.hpp"
 #include "relay/room_stream.hpp"
 #include "relay/streaming_service.hpp"

@@ -3,10 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "api/routes.hpp"
-#include "app/services.hpp"
 #include "db/database.hpp"
 #include "http/api_error.hpp"
 #include "http/router.hpp"
+#include "http/services.hpp"
 #include "http/static_files.hpp"
 #include "ops/metrics.hpp"
 

@@ -18,13 +18,13 @@
 #include <sys/resource.h>
 
 #include "api/routes.hpp"
-#include "app/services.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/login_throttle.hpp"
 #include "cache/agenda_cache.hpp"
 #include "db/database.hpp"
 #include "http/pipeline.hpp"
 #include "http/router.hpp"
+#include "http/services.hpp"
 #include "http/static_files.hpp"
 #include "live/hub.hpp"
 #include "live/lanes.hpp"
@@ -94,7 +94,7 @@ struct Application::Parts {
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<http::StaticFiles> static_files;
   cache::AgendaCache agenda_cache;
-  Services services;
+  http::Services services;
   std::unique_ptr<http::Pipeline> pipeline;
 
   asio::io_context io{static_cast<int>(io_threads(config))};
@@ -202,8 +202,8 @@ void Application::start() {
           .playback_token_ttl = p.config.playback_token_ttl_seconds},
       *p.database, *p.publisher, &p.agenda_cache, p.workers->get_executor());
   p.streaming->start();
-  p.services = Services{&p.config,       p.database.get(), p.auth.get(),     &p.metrics, p.static_files.get(),
-                        &p.agenda_cache, &p.hub,           p.publisher.get(), p.streaming.get()};
+  p.services = http::Services{p.database.get(), p.auth.get(), &p.metrics,        p.static_files.get(),
+                              &p.agenda_cache,  &p.hub,       p.publisher.get(), p.streaming.get()};
   p.pipeline = std::make_unique<http::Pipeline>(
       p.router, &p.services, [auth = p.auth.get()](std::string_view token) { return auth->authenticate(token); },
       &p.metrics, &ops::logger());

@@ -52,7 +52,7 @@ std::string role_names(const Access& access) {
 
 }  // namespace
 
-Pipeline::Pipeline(const Router& router, app::Services* services, Authenticator authenticator, ops::Metrics* metrics,
+Pipeline::Pipeline(const Router& router, Services* services, Authenticator authenticator, ops::Metrics* metrics,
                    ops::Logger* logger)
     : router_(router),
       services_(services),

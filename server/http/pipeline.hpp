@@ -28,7 +28,7 @@ using Authenticator = std::function<std::optional<auth::Principal>(std::string_v
 // Thread-safety: const after construction; handle() runs on any thread.
 class Pipeline {
  public:
-  Pipeline(const Router& router, app::Services* services, Authenticator authenticator, ops::Metrics* metrics,
+  Pipeline(const Router& router, Services* services, Authenticator authenticator, ops::Metrics* metrics,
            ops::Logger* logger);
 
   // On the I/O thread: the response when the route runs there or its fast
@@ -50,7 +50,7 @@ class Pipeline {
               bool compress) const;
 
   const Router& router_;
-  app::Services* services_;
+  Services* services_;
   Authenticator authenticator_;
   ops::Metrics* metrics_;
   ops::Logger* logger_;

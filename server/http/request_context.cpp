@@ -40,7 +40,7 @@ nlohmann::json RequestContext::json_body() const {
   return parse_json_body(request_);
 }
 
-app::Services& RequestContext::services() const {
+Services& RequestContext::services() const {
   if (services_ == nullptr) throw std::logic_error("this request context has no services");
   return *services_;
 }

@@ -12,11 +12,9 @@
 #include "http/message.hpp"
 #include "http/url.hpp"
 
-namespace plenary::app {
-struct Services;
-}
-
 namespace plenary::http {
+
+struct Services;
 
 using PathParams = std::vector<std::pair<std::string, std::string>>;
 
@@ -25,7 +23,7 @@ using PathParams = std::vector<std::pair<std::string, std::string>>;
 class RequestContext {
  public:
   RequestContext(const Request& request, PathParams params, QueryParams query, std::string request_id,
-                 app::Services* services)
+                 Services* services)
       : request_(request),
         params_(std::move(params)),
         query_(std::move(query)),
@@ -49,14 +47,14 @@ class RequestContext {
   // The body as JSON, see parse_json_body().
   nlohmann::json json_body() const;
 
-  app::Services& services() const;
+  Services& services() const;
 
  private:
   const Request& request_;
   PathParams params_;
   QueryParams query_;
   std::string request_id_;
-  app::Services* services_;
+  Services* services_;
   std::optional<auth::Principal> principal_;
 };
 

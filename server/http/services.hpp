@@ -9,9 +9,6 @@ class AgendaCache;
 namespace plenary::db {
 class Database;
 }
-namespace plenary::http {
-class StaticFiles;
-}
 namespace plenary::live {
 class Hub;
 class Publisher;
@@ -23,14 +20,16 @@ namespace plenary::ops {
 class Metrics;
 }
 
-namespace plenary::app {
+namespace plenary::http {
 
-struct Config;
+class StaticFiles;
 
 // What handlers reach through RequestContext::services(). Non-owning: the
-// Application owns each part and outlives every request.
+// Application owns each part and outlives every request. Declared here, below
+// the handlers (api/) and the Application (app/) that fills it, so neither
+// the pipeline nor a handler looks up at app/. Thread-safety: a plain value,
+// read-only while serving.
 struct Services {
-  const Config* config = nullptr;
   db::Database* database = nullptr;
   auth::AuthService* auth = nullptr;
   ops::Metrics* metrics = nullptr;
@@ -41,4 +40,4 @@ struct Services {
   relay::StreamingService* streaming = nullptr;
 };
 
-}  // namespace plenary::app
+}  // namespace plenary::http

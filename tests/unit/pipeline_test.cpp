@@ -3,10 +3,10 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "app/services.hpp"
 #include "auth/auth_service.hpp"
 #include "db/database.hpp"
 #include "http/api_error.hpp"
+#include "http/services.hpp"
 #include "ops/log.hpp"
 #include "ops/metrics.hpp"
 #include "support/temp_dir.hpp"
@@ -52,7 +52,7 @@ struct Fixture {
   auth::LoginThrottle throttle;
   auth::AuthService auth{database, throttle, {}};
   ops::Metrics metrics;
-  app::Services services{nullptr, &database, &auth, &metrics, nullptr};
+  Services services{&database, &auth, &metrics, nullptr};
   Router router;
   Pipeline pipeline{router, &services, [this](std::string_view token) { return auth.authenticate(token); }, &metrics,
                     &ops::logger()};
