@@ -11,6 +11,7 @@
 // the watch page of a room that is not on air, and the weak link; the
 // second with it, for the watch page of the room on air.
 //
+// `bench/web/run lighthouse` or `bench/web/run weak-link` runs one part only.
 // Environment: LIGHTHOUSE_RUNS (3 per page), WEAK_LINK_RUNS (5),
 // BENCH_WEB_REPORTS (where Lighthouse's JSON and HTML reports go; default a
 // new directory in /tmp, kept), PLENARY_BINARY, PLENARY_STATIC_DIR,
@@ -31,6 +32,13 @@ const staticDir = process.env.PLENARY_STATIC_DIR ?? join(root, 'static');
 const lighthouseRuns = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
 const weakRuns = Number(process.env.WEAK_LINK_RUNS ?? 5);
 const kSlug = 'somri-21';
+const part = process.argv[2] ?? 'all';
+if (!['all', 'lighthouse', 'weak-link'].includes(part)) {
+  console.error(`usage: bench/web/run [all|lighthouse|weak-link] (not ${part})`);
+  process.exit(2);
+}
+const withLighthouse = part !== 'weak-link';
+const withWeakLink = part !== 'lighthouse';
 // The issue's targets, judged on Lighthouse's median run of each page.
 const kTargets = { performance: 0.95, accessibility: 1, 'best-practices': 0.95 };
 
@@ -104,16 +112,16 @@ async function main() {
       ['session', `/e/${kSlug}/sessions/${side.id}`, `side event ${side.id}, ${side.capacity} seats`],
       ['watch (idle)', `/e/${kSlug}/watch/${streamed.id}`, `room ${streamed.id}, not on air`],
     ];
-    for (const [name, path, what] of targets) {
+    for (const [name, path, what] of withLighthouse ? targets : []) {
       try {
         pages.push({ ...(await lighthousePage({ name: name.replace(/\W+/g, '-').replace(/-$/, ''), url: server.url + path, runs: lighthouseRuns, reportDir })), label: name, path, what });
       } catch (error) {
         errors.push(`Lighthouse on ${path}: ${error.message}`);
       }
     }
-    console.log(`\nweak link: ${kLink.kbps} kbit/s each way, ${kLink.latencyMs} ms round trip; ${weakRuns} runs, each cold then warm; load average ${load()}`);
+    if (withWeakLink) console.log(`\nweak link: ${kLink.kbps} kbit/s each way, ${kLink.latencyMs} ms round trip; ${weakRuns} runs, each cold then warm; load average ${load()}`);
     try {
-      weak = await weakLink({ base: server.url, slug: kSlug, runs: weakRuns });
+      if (withWeakLink) weak = await weakLink({ base: server.url, slug: kSlug, runs: weakRuns });
     } catch (error) {
       errors.push(`weak link: ${error.message}`);
     }
@@ -123,26 +131,28 @@ async function main() {
     await server.stop();
   }
 
-  try {
-    server = await startPlenary({ binary, staticDir, encoder: true });
+  if (withLighthouse) {
     try {
-      if (!server.live) throw new Error('the banner has no "Live demo:" line');
-      await onAir(server.live.playlist);
-      console.log(`\nserver with the demo encoder at ${server.url} (pid ${server.pid}); room ${server.live.room} on air`);
-      const path = `/e/${kSlug}/watch/${server.live.room}`;
-      pages.push({ ...(await lighthousePage({ name: 'watch-live', url: server.url + path, runs: lighthouseRuns, reportDir })), label: 'watch (live)', path, what: `room ${server.live.room}, session ${server.live.session} on air`, judged: true });
-    } finally {
-      await server.stop();
+      server = await startPlenary({ binary, staticDir, encoder: true });
+      try {
+        if (!server.live) throw new Error('the banner has no "Live demo:" line');
+        await onAir(server.live.playlist);
+        console.log(`\nserver with the demo encoder at ${server.url} (pid ${server.pid}); room ${server.live.room} on air`);
+        const path = `/e/${kSlug}/watch/${server.live.room}`;
+        pages.push({ ...(await lighthousePage({ name: 'watch-live', url: server.url + path, runs: lighthouseRuns, reportDir })), label: 'watch (live)', path, what: `room ${server.live.room}, session ${server.live.session} on air`, judged: true });
+      } finally {
+        await server.stop();
+      }
+    } catch (error) {
+      errors.push(`watch page on air: ${error.message}`);
     }
-  } catch (error) {
-    errors.push(`watch page on air: ${error.message}`);
   }
 
   // The tables.
   let missed = 0;
-  console.log(`\nLighthouse ${lighthouseVersion} (median run of ${lighthouseRuns}; range over the runs); load average ${load()}`);
+  if (pages.length) console.log(`\nLighthouse ${lighthouseVersion} (median run of ${lighthouseRuns}; range over the runs); load average ${load()}`);
   const names = { performance: 'perf', accessibility: 'a11y', 'best-practices': 'best pr.' };
-  console.log(`${pad('page', 14)}${kCategories.map((c) => lpad(names[c], 15)).join('')}  ${kMetrics.map(([, m]) => lpad(m, 10)).join('')}  ${lpad('bench idx', 10)}  targets`);
+  if (pages.length) console.log(`${pad('page', 14)}${kCategories.map((c) => lpad(names[c], 15)).join('')}  ${kMetrics.map(([, m]) => lpad(m, 10)).join('')}  ${lpad('bench idx', 10)}  targets`);
   for (const p of pages) {
     const judged = p.label !== 'watch (idle)';
     const cells = kCategories.map((c) => {
@@ -156,7 +166,7 @@ async function main() {
     const verdict = !judged ? 'not judged (room off air)' : misses.length ? `MISSED: ${misses.join(', ')}` : 'met';
     console.log(`${pad(p.label, 14)}${cells.join('')}  ${metrics.join('')}  ${lpad(Math.round(median(p.lhrs.map((l) => l.environment.benchmarkIndex))), 10)}  ${verdict}`);
   }
-  console.log(`targets: performance >= ${kTargets.performance * 100}, accessibility ${kTargets.accessibility * 100}, best practices >= ${kTargets['best-practices'] * 100}`);
+  if (pages.length) console.log(`targets: performance >= ${kTargets.performance * 100}, accessibility ${kTargets.accessibility * 100}, best practices >= ${kTargets['best-practices'] * 100}`);
   for (const p of pages) {
     console.log(`\n${p.label}: ${p.path} (${p.what}); median run ${p.medianIndex}${p.median.runWarnings.length ? `; Lighthouse warned: ${p.median.runWarnings.join(' | ')}` : ''}`);
     for (const c of kCategories) {
@@ -167,7 +177,7 @@ async function main() {
     }
   }
   const totalBytes = (p) => Math.round((p.median.audits['total-byte-weight']?.numericValue ?? 0) / 1024);
-  console.log(`\ntransferred in Lighthouse's load (median run): ${pages.map((p) => `${p.label} ${totalBytes(p)} KiB`).join(', ')}`);
+  if (pages.length) console.log(`\ntransferred in Lighthouse's load (median run): ${pages.map((p) => `${p.label} ${totalBytes(p)} KiB`).join(', ')}`);
 
   if (weak) {
     const row = (label, xs) => {
@@ -180,14 +190,14 @@ async function main() {
     console.log(row('cold', weak.cold));
     console.log(row('warm', weak.warm));
     console.log('(moved: bytes over the network in the visit, page and service worker, until 2 s without a request; median)');
-    const early = weak.cold.reduce((n, x) => Math.max(n, x.swEarly), 0);
+    const early = [...weak.cold, ...weak.warm].reduce((n, x) => n + x.swEarly, 0);
     const uncontrolled = weak.warm.filter((x) => !x.controlled).length;
     console.log(`service-worker requests sent before its throttle: ${early}; warm visits not controlled by the service worker: ${uncontrolled}`);
   }
 
   for (const error of errors) console.log(`\nERROR: ${error}`);
   const ok = missed === 0 && errors.length === 0;
-  console.log(`\n${ok ? 'every Lighthouse target met' : `${missed} Lighthouse target(s) missed${errors.length ? `, ${errors.length} error(s)` : ''}`}`);
+  if (withLighthouse) console.log(`\n${ok ? 'every Lighthouse target met' : `${missed} Lighthouse target(s) missed${errors.length ? `, ${errors.length} error(s)` : ''}`}`);
   return ok ? 0 : 1;
 }
 

@@ -48,7 +48,7 @@ function watchForAgenda() {
 // worker attached to it; counts bytes received over the network by both.
 async function throttle(context, page) {
   const session = await context.newCDPSession(page);
-  const state = { swTargets: 0, swEarlyRequests: 0, bytes: 0, throttled: new Set() };
+  const state = { swAttached: 0, swDetached: 0, swEarly: [], bytes: 0, throttled: new Set() };
   const fromWorker = new Set();
   let seq = 0;
   const pending = new Map();
@@ -66,14 +66,14 @@ async function throttle(context, page) {
       if (m.error) reject(new Error(`${m.error.message} (${m.error.code})`));
       else resolve(m.result);
     } else if (m.method === 'Network.requestWillBeSent' && !state.throttled.has(sessionId)) {
-      state.swEarlyRequests += 1;
+      state.swEarly.push(m.params.request.url);
     } else if (m.method === 'Network.loadingFinished') {
       state.bytes += m.params.encodedDataLength;
     }
   });
   session.on('Target.attachedToTarget', async ({ sessionId, targetInfo }) => {
     if (targetInfo.type !== 'service_worker') return;
-    state.swTargets += 1;
+    state.swAttached += 1;
     try {
       // Enabled first, so a request sent before the throttle is seen (the
       // browser handles both in order; events and answers share the pipe).
@@ -87,6 +87,9 @@ async function throttle(context, page) {
     } catch (error) {
       state.error = `service worker not throttled: ${error.message}`;
     }
+  });
+  session.on('Target.detachedFromTarget', ({ sessionId }) => {
+    if (state.throttled.delete(sessionId)) state.swDetached += 1;
   });
   // The page's own requests: bytes from the network, not those its worker answered.
   session.on('Network.responseReceived', ({ requestId, response }) => {
@@ -175,16 +178,19 @@ export async function weakLink({ base, slug, runs }) {
         await page.waitForFunction(() => Boolean(navigator.serviceWorker?.controller), null, { timeout: 120_000 });
         await networkQuiet(context);
         const coldBytes = state.bytes - first.before;
-        cold.push({ ms: first.ms, bytes: coldBytes, swEarly: state.swEarlyRequests, swTargets: state.swTargets });
+        const coldEarly = state.swEarly.length;
+        cold.push({ ms: first.ms, bytes: coldBytes, swEarly: coldEarly });
 
         const second = await visit(page, url, state);
         const controlled = await page.evaluate(() => Boolean(navigator.serviceWorker?.controller));
         await networkQuiet(context);
-        warm.push({ ms: second.ms, bytes: state.bytes - second.before, controlled, swEarly: state.swEarlyRequests });
+        warm.push({ ms: second.ms, bytes: state.bytes - second.before, controlled, swEarly: state.swEarly.length - coldEarly });
         if (state.error) throw new Error(state.error);
+        const early = state.swEarly.length ? ` (${state.swEarly.join(' ')})` : '';
         console.log(`  run ${i}/${runs}: cold ${Math.round(first.ms)} ms (${(coldBytes / 1024).toFixed(1)} KiB), ` +
           `warm ${Math.round(second.ms)} ms (${((state.bytes - second.before) / 1024).toFixed(1)} KiB)` +
-          `${controlled ? '' : ' NOT controlled by the service worker'}; service-worker requests before its throttle: ${state.swEarlyRequests}`);
+          `${controlled ? '' : ' NOT controlled by the service worker'}; service worker attached ${state.swAttached}, detached ${state.swDetached}, ` +
+          `requests before its throttle ${state.swEarly.length}${early}`);
       } finally {
         await context.close();
       }
