@@ -21,13 +21,14 @@ before(async () => {
 
 // Resolves once the video's playback position has moved by `seconds`.
 async function advances(page, seconds = 1.5) {
-  const video = page.locator('video');
-  await video.waitFor();
+  await page.locator('video').waitFor({ timeout: 60_000 }).catch(async (error) => {
+    throw new Error(`${error.message}\nthe page says: ${await page.locator('main').innerText().catch(() => '?')}`);
+  });
   const start = await page.waitForFunction(() => {
     const v = document.querySelector('video');
     return v && v.currentTime > 0 && !v.paused ? v.currentTime : false;
-  }, null, { timeout: 45_000 }).then((h) => h.jsonValue());
-  await page.waitForFunction((from) => document.querySelector('video').currentTime > from, start + seconds, { timeout: 45_000 });
+  }, null, { timeout: 60_000 }).then((h) => h.jsonValue());
+  await page.waitForFunction((from) => document.querySelector('video').currentTime > from, start + seconds, { timeout: 60_000 });
 }
 
 test('the watch page plays the live stream, lists three audio languages and switches to Vietnamese and to audio only', async () => {
@@ -41,14 +42,14 @@ test('the watch page plays the live stream, lists three audio languages and swit
   assert.ok(names.some((n) => n.includes('Tiếng Việt')), `menu: ${names}`);
   assert.ok(names.some((n) => n.includes('English')), `menu: ${names}`);
   await page.getByRole('radio', { name: /Tiếng Việt/ }).check();
-  await page.waitForFunction(() => document.querySelector('video').dataset.audioLanguage === 'vi', null, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('video').dataset.audioLanguage === 'vi', null, { timeout: 60_000 });
   await advances(page, 1);
   await page.getByRole('checkbox', { name: /Audio only/ }).check();
-  await page.waitForFunction(() => document.querySelector('video').dataset.mode === 'audio', null, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('video').dataset.mode === 'audio', null, { timeout: 60_000 });
   await advances(page, 1);
   // Remembered: a reload keeps audio only.
   await page.reload();
-  await page.waitForFunction(() => document.querySelector('video')?.dataset.mode === 'audio', null, { timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('video')?.dataset.mode === 'audio', null, { timeout: 60_000 });
   await context.close();
 });
 

@@ -21,16 +21,23 @@ export const shownZone = computed(() => (zoneChoice.value === 'device' ? deviceZ
 export const now = signal(Date.now());
 setInterval(() => (now.value = Date.now()), 30_000);
 
+// Building an Intl.DateTimeFormat costs milliseconds on a phone and an
+// agenda formats hundreds of times: each one is built once, then kept.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(options: Intl.DateTimeFormatOptions) {
-  const key = language.value + shownZone.value + JSON.stringify(options);
+function cached(locale: string, options: Intl.DateTimeFormatOptions) {
+  const key = locale + JSON.stringify(options);
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(language.value, { timeZone: shownZone.value, ...options });
+    f = new Intl.DateTimeFormat(locale, options);
     formatters.set(key, f);
   }
   return f;
 }
+const formatter = (options: Intl.DateTimeFormatOptions) => cached(language.value, { timeZone: shownZone.value, ...options });
+
+// YYYY-MM-DD of an instant in a zone (en-CA formats dates that way).
+export const dateIn = (zone: string, at: Date | number) =>
+  cached('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 
 const kTime: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 
@@ -42,24 +49,14 @@ export function dayLabel(date: string, style: 'short' | 'long' = 'short') {
   // Noon UTC of a calendar date is that date in every zone within ±12 h; the
   // date is formatted in UTC so no zone shifts it.
   const noon = new Date(`${date}T12:00:00Z`);
-  return new Intl.DateTimeFormat(language.value, {
-    timeZone: 'UTC',
-    weekday: style,
-    day: 'numeric',
-    month: style,
-  }).format(noon);
+  return cached(language.value, { timeZone: 'UTC', weekday: style, day: 'numeric', month: style }).format(noon);
 }
 
-export function dayOf(iso: string) {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: shownZone.value, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(iso),
-  );
-}
+export const dayOf = (iso: string) => dateIn(shownZone.value, new Date(iso));
 
 // "UTC+07:00" for a zone at an instant.
 export function utcOffset(zone: string, at = Date.now()) {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+  const part = cached('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')?.value;
   if (!part || part === 'GMT') return 'UTC+00:00';

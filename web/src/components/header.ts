@@ -9,10 +9,13 @@ import { liveStatus, offlineSince } from '../live';
 import { appPath, route } from '../router';
 import { chooseZone, deviceZone, eventZone, now, sameOffset, utcOffset, zoneChoice, zoneCity } from '../time';
 
+// Drawn from the route, not the loaded event, so it is there from the
+// first paint and nothing below it moves when the data arrives.
 function Nav() {
-  const s = slug.value;
+  const r = route.value;
+  const s = 'slug' in r ? r.slug : slug.value;
   if (!s) return null;
-  const page = route.value.page;
+  const page = r.page;
   const current = (on: boolean) => (on ? 'page' : undefined);
   return html`<nav aria-label=${t('nav.label')}>
     <a href=${appPath.event(s)} aria-current=${current(page === 'event' || page === 'day' || page === 'session')}>${t('nav.agenda')}</a>
@@ -62,6 +65,7 @@ export function ConnectionLine() {
   if (status === 'online' && stale === null) return null;
   const since = offlineSince.value;
   const age = stale ?? since;
+  // A pill over the page's corner: it comes and goes without moving anything.
   return html`<p class=${`connection ${status}`} role="status">
     ${status === 'offline' ? t('live.offline') : status === 'connecting' ? t('live.connecting') : t('live.cached')}
     ${age !== null && status !== 'connecting' ? ' ' + t('live.data_age', { count: minutesAgo(age) }) : null}

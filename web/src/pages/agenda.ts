@@ -8,12 +8,12 @@ import { t } from '../i18n';
 import { allKinds, kindLabel } from '../labels';
 import { appPath } from '../router';
 import { matches } from '../search';
-import { clock, dayLabel, dayOf, eventZone, minutesUntil, now } from '../time';
+import { clock, dateIn, dayLabel, dayOf, eventZone, minutesUntil, now, shownZone } from '../time';
 import type { Session } from '../types';
 import { SessionCard } from '../components/session_card';
 
 function todayOrFirst(dates: string[], at: number, zone: string): string | undefined {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  const today = dateIn(zone, at);
   if (dates.includes(today)) return today;
   return today < dates[0] ? dates[0] : dates[dates.length - 1];
 }
@@ -22,7 +22,7 @@ function todayOrFirst(dates: string[], at: number, zone: string): string | undef
 function Countdown({ session, at }: { session: Session; at: number }) {
   const minutes = minutesUntil(session.starts_at, at);
   const time = clock(session.starts_at);
-  if (dayOf(session.starts_at) !== dayOf(new Date(at).toISOString())) {
+  if (dayOf(session.starts_at) !== dateIn(shownZone.value, at)) {
     return html`<span>${t('now.at', { time: `${dayLabel(dayOf(session.starts_at))} ${time}` })}</span>`;
   }
   if (minutes <= 0) return html`<span>${time} · ${t('now.starting')}</span>`;
