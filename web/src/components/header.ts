@@ -40,7 +40,9 @@ function LanguagePicker() {
 // when that differs.
 export function ZoneLine() {
   const e = event.value;
-  if (!e) return null;
+  // Its line is held from the first paint, so the page does not move down
+  // when the event arrives.
+  if (!e) return html`<p class="zone" aria-hidden="true"> </p>`;
   const at = now.value;
   const device = zoneChoice.value === 'device';
   const place = device ? zoneCity(deviceZone) : e.city ?? zoneCity(eventZone.value);
