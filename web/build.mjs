@@ -22,12 +22,6 @@ for (const name of await readdir(out).catch(() => [])) {
 }
 await mkdir(assets, { recursive: true });
 
-// hls.js's worker (it demuxes the stream off the main thread; the ES module
-// build needs its path), content-hashed like the rest.
-const hlsWorkerSource = await readFile(join(web, '..', 'node_modules', 'hls.js', 'dist', 'hls.worker.js'));
-const hlsWorker = join(assets, `hls.worker-${createHash('sha256').update(hlsWorkerSource).digest('hex').slice(0, 8).toUpperCase()}.js`);
-await writeFile(hlsWorker, hlsWorkerSource);
-
 const app = await build({
   entryPoints: { app: join(web, 'src', 'main.ts') },
   bundle: true,
@@ -44,7 +38,6 @@ const app = await build({
   metafile: true,
   write: true,
   logLevel: 'warning',
-  define: { PLENARY_HLS_WORKER: JSON.stringify('/' + relative(out, hlsWorker).split('\\').join('/')) },
 });
 
 const outputs = Object.entries(app.metafile.outputs).map(([file, info]) => ({ file, ...info }));

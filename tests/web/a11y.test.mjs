@@ -18,7 +18,7 @@ async function violations(page) {
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('every page has no WCAG 2.1 A/AA violation', async () => {
+test('every page has no WCAG 2.1 A/AA violation', { timeout: 180_000 }, async () => {
   const data = await agenda(server);
   const sessions = data.days.flatMap((d) => d.sessions);
   const side = sessions.find((s) => s.rsvp_required);
@@ -57,7 +57,7 @@ test('every page has no WCAG 2.1 A/AA violation', async () => {
   await context.close();
 });
 
-test('from 320 px wide, in portrait and landscape, no page scrolls sideways and every button is at least 44 px tall', async () => {
+test('from 320 px wide, in portrait and landscape, no page scrolls sideways and every button is at least 44 px tall', { timeout: 180_000 }, async () => {
   const data = await agenda(server);
   const sessions = data.days.flatMap((d) => d.sessions);
   const side = sessions.find((s) => s.rsvp_required);

@@ -17,7 +17,7 @@ before(async () => {
 const local = (iso) => iso.slice(11, 16); // "2024-11-19T14:00:00+07:00" -> "14:00"
 const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd');
 
-test('a phone in Los Angeles sees the meeting in Ha Long time, with the zone named, and can switch to its own', async () => {
+test('a phone in Los Angeles sees the meeting in Ha Long time, with the zone named, and can switch to its own', { timeout: 180_000 }, async () => {
   const context = await phone(browser, { timezoneId: 'America/Los_Angeles', locale: 'en-US' });
   const page = await context.newPage();
   const data = await agenda(server);
@@ -36,7 +36,7 @@ test('a phone in Los Angeles sees the meeting in Ha Long time, with the zone nam
   await context.close();
 });
 
-test('the event page shows now and next per room, then the day with tabs for every day', async () => {
+test('the event page shows now and next per room, then the day with tabs for every day', { timeout: 180_000 }, async () => {
   const context = await phone(browser, { timezoneId: 'America/Los_Angeles' });
   const page = await context.newPage();
   const data = await agenda(server);
@@ -62,7 +62,7 @@ test('the event page shows now and next per room, then the day with tabs for eve
   await context.close();
 });
 
-test('search finds a Vietnamese title typed without diacritics, and a speaker by a name typed plainly', async () => {
+test('search finds a Vietnamese title typed without diacritics, and a speaker by a name typed plainly', { timeout: 180_000 }, async () => {
   const context = await phone(browser, { locale: 'vi-VN' });
   const page = await context.newPage();
   const data = await agenda(server, undefined, '').then(() => server.api('GET', `/api/v1/events/${kSlug}/agenda?lang=vi`));
@@ -107,7 +107,7 @@ for (const [locale, heading, lang] of [
   ['vi-VN', 'Đang và sắp diễn ra', 'vi'],
   ['ms-MY', 'Sekarang dan seterusnya', 'ms'],
 ]) {
-  test(`a phone set to ${locale} gets the interface and the content in that language`, async () => {
+  test(`a phone set to ${locale} gets the interface and the content in that language`, { timeout: 180_000 }, async () => {
     const context = await phone(browser, { locale });
     const page = await context.newPage();
     await page.goto(`${server.url}/e/${kSlug}/`);
@@ -120,7 +120,7 @@ for (const [locale, heading, lang] of [
   });
 }
 
-test('switching the language changes the interface and the content, and is remembered', async () => {
+test('switching the language changes the interface and the content, and is remembered', { timeout: 180_000 }, async () => {
   const context = await phone(browser, { locale: 'en-GB' });
   const page = await context.newPage();
   const vi = (await server.api('GET', `/api/v1/events/${kSlug}/agenda?lang=vi`)).body;
@@ -140,7 +140,7 @@ test('switching the language changes the interface and the content, and is remem
   await context.close();
 });
 
-test('the room and kind filters leave only the sessions that match', async () => {
+test('the room and kind filters leave only the sessions that match', { timeout: 180_000 }, async () => {
   const context = await phone(browser);
   const page = await context.newPage();
   const data = await agenda(server);

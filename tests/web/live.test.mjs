@@ -33,7 +33,7 @@ async function pick() {
   return { data, rooms, day };
 }
 
-test('a session moved over the API while the page is open changes in place, marked with its new room and time', async () => {
+test('a session moved over the API while the page is open changes in place, marked with its new room and time', { timeout: 180_000 }, async () => {
   const { rooms, day } = await pick();
   const session = day.sessions.find((s) => s.kind !== 'break' && s.room && s.status === 'scheduled');
   const other = rooms.find((r) => r.id !== session.room.id);
@@ -53,7 +53,7 @@ test('a session moved over the API while the page is open changes in place, mark
   await context.close();
 });
 
-test('a change made while the phone was offline appears once it is back, without a reload', async () => {
+test('a change made while the phone was offline appears once it is back, without a reload', { timeout: 180_000 }, async () => {
   const { day } = await pick();
   const session = day.sessions.filter((s) => s.kind !== 'break' && s.status === 'scheduled').at(-1);
   const context = await phone(browser);
@@ -73,7 +73,7 @@ test('a change made while the phone was offline appears once it is back, without
   await context.close();
 });
 
-test('an urgent announcement shows on the page, cannot be dismissed, and its withdrawal removes it', async () => {
+test('an urgent announcement shows on the page, cannot be dismissed, and its withdrawal removes it', { timeout: 180_000 }, async () => {
   const context = await phone(browser);
   const page = await context.newPage();
   await page.goto(`${server.url}/e/${kSlug}/`);

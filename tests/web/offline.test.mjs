@@ -20,7 +20,7 @@ async function waitForOfflineCopies(page) {
   }, null, { timeout: 30_000, polling: 200 });
 }
 
-test('after one visit, a reload with no network shows the agenda, the speakers and the delegate’s own agenda', async () => {
+test('after one visit, a reload with no network shows the agenda, the speakers and the delegate’s own agenda', { timeout: 180_000 }, async () => {
   const someone = await newDelegate(server);
   const token = await delegateToken(server, someone.code);
   const data = await agenda(server);
@@ -53,7 +53,7 @@ test('after one visit, a reload with no network shows the agenda, the speakers a
   await context.close();
 });
 
-test('an RSVP made offline is shown as pending, sent once online, and books exactly one seat', async () => {
+test('an RSVP made offline is shown as pending, sent once online, and books exactly one seat', { timeout: 180_000 }, async () => {
   const someone = await newDelegate(server);
   const data = await agenda(server);
   const side = data.days.flatMap((d) => d.sessions).find((s) => s.rsvp_required && s.capacity && Date.parse(s.ends_at) > Date.now() && s.status === 'scheduled');

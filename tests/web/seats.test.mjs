@@ -13,7 +13,7 @@ before(async () => {
   ({ server, browser, admin } = await setting.ready);
 });
 
-test('sign-in by typed code forgives case, spaces and dashes', async () => {
+test('sign-in by typed code forgives case, spaces and dashes', { timeout: 180_000 }, async () => {
   const someone = await newDelegate(server, { name: 'Trần Văn Bình' });
   const context = await phone(browser);
   const page = await context.newPage();
@@ -26,7 +26,7 @@ test('sign-in by typed code forgives case, spaces and dashes', async () => {
   await context.close();
 });
 
-test('the approval link opens the app signed in and leaves no code in the address bar', async () => {
+test('the approval link opens the app signed in and leaves no code in the address bar', { timeout: 180_000 }, async () => {
   const someone = await newDelegate(server);
   assert.match(someone.link, new RegExp(`^/e/${kSlug}/#code=`));
   const context = await phone(browser);
@@ -38,7 +38,7 @@ test('the approval link opens the app signed in and leaves no code in the addres
   await context.close();
 });
 
-test('a bookmark made on the session page is in the delegate’s agenda', async () => {
+test('a bookmark made on the session page is in the delegate’s agenda', { timeout: 180_000 }, async () => {
   const someone = await newDelegate(server);
   const token = await delegateToken(server, someone.code);
   const data = await agenda(server);
@@ -58,7 +58,7 @@ test('a bookmark made on the session page is in the delegate’s agenda', async 
   await context.close();
 });
 
-test('a full side event offers the waitlist with the place, and the open page says when the seat is theirs', async () => {
+test('a full side event offers the waitlist with the place, and the open page says when the seat is theirs', { timeout: 180_000 }, async () => {
   const data = await agenda(server);
   const side = data.days.flatMap((d) => d.sessions).find((s) => s.rsvp_required && s.capacity && s.status === 'scheduled' && Date.parse(s.ends_at) > Date.now());
   assert.ok(side, 'the demo has a side event with seats ahead');
@@ -96,7 +96,7 @@ test('a full side event offers the waitlist with the place, and the open page sa
   await context.close();
 });
 
-test('a delegate corrects their own phone and notes, and signs out', async () => {
+test('a delegate corrects their own phone and notes, and signs out', { timeout: 180_000 }, async () => {
   const someone = await newDelegate(server);
   const context = await phone(browser);
   const page = await context.newPage();
@@ -125,7 +125,7 @@ test('a delegate corrects their own phone and notes, and signs out', async () =>
   await context.close();
 });
 
-test('a delegates-only session is in a signed-in delegate’s agenda and never in an anonymous visitor’s', async () => {
+test('a delegates-only session is in a signed-in delegate’s agenda and never in an anonymous visitor’s', { timeout: 180_000 }, async () => {
   const data = await agenda(server);
   const day = data.days[data.days.length - 1];
   const room = data.days.flatMap((d) => d.sessions).find((s) => s.room)?.room;

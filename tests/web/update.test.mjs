@@ -50,7 +50,7 @@ async function deployNewVersion() {
   return renames;
 }
 
-test('an update waits for the delegate, and no page ever loads a mix of old and new files', async () => {
+test('an update waits for the delegate, and no page ever loads a mix of old and new files', { timeout: 180_000 }, async () => {
   const context = await phone(browser);
   const failed = [];
   // (API reads cut off by a reload are aborted, as they should be.)

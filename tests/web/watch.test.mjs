@@ -31,7 +31,7 @@ async function advances(page, seconds = 1.5) {
   await page.waitForFunction((from) => document.querySelector('video').currentTime > from, start + seconds, { timeout: 60_000 });
 }
 
-test('the watch page plays the live stream, lists three audio languages and switches to Vietnamese and to audio only', async () => {
+test('the watch page plays the live stream, lists three audio languages and switches to Vietnamese and to audio only', { timeout: 180_000 }, async () => {
   const context = await phone(browser);
   const page = await context.newPage();
   await page.goto(`${server.url}/e/${kSlug}/watch/${server.liveRoom}`);
@@ -53,7 +53,7 @@ test('the watch page plays the live stream, lists three audio languages and swit
   await context.close();
 });
 
-test('a delegates-only stream asks an anonymous visitor to sign in, and plays for a signed-in delegate', async () => {
+test('a delegates-only stream asks an anonymous visitor to sign in, and plays for a signed-in delegate', { timeout: 180_000 }, async () => {
   const made = await server.api('PATCH', `/api/v1/events/${kSlug}/sessions/${server.liveSession}`, { visibility: 'delegates' }, admin);
   assert.equal(made.status, 200, JSON.stringify(made.body));
   await until(async () => (await server.api('GET', `/api/v1/events/${kSlug}/rooms/${server.liveRoom}/stream`)).body.access === 'delegates',

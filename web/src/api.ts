@@ -45,6 +45,9 @@ export class ApiError extends Error {
 export class NetworkError extends Error {}
 
 interface RequestOptions {
+  // Wait for the network rather than the kept copy after a few seconds: a
+  // read that must show a write just made.
+  fresh?: boolean;
   body?: unknown;
   idempotencyKey?: string;
   localized?: boolean;
@@ -61,6 +64,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
   if (session) headers.Authorization = `Bearer ${session.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+  if (options.fresh) headers['X-Plenary-Fresh'] = '1';
   let response: Response;
   try {
     response = await fetch(options.localized === false ? path : withLanguage(path), {

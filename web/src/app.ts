@@ -46,12 +46,15 @@ const live = new LiveConnection({
     else applyEventMessage(message, changeText);
   },
   refetch(channel) {
-    if (channel === 'me') void loadMine();
+    // Back online: what waits in the queue goes now.
+    void flush();
+    if (channel === 'me') void loadMine(true);
     else void Promise.all([loadAgenda().catch(() => {}), loadAnnouncements()]);
   },
 });
 
-whenSent(() => void loadMine());
+// After a write the delegate's own agenda is read from the server itself.
+whenSent(() => void loadMine(true));
 
 // The event in the route is the one loaded and followed.
 effect(() => {

@@ -96,7 +96,7 @@ export async function loadAnnouncements() {
   if (page && slug.value === s) announcements.value = Array.isArray(page) ? page : page.items;
 }
 
-export async function loadMine() {
+export async function loadMine(fresh = false) {
   if (!delegate.value || delegate.value.event !== slug.value) {
     batch(() => {
       myAgenda.value = null;
@@ -105,8 +105,8 @@ export async function loadMine() {
     return;
   }
   const [items, record] = await Promise.all([
-    quietly(() => get<{ sessions: MyAgendaItem[] }>('/api/v1/me/agenda')),
-    quietly(() => get<MyRecord>('/api/v1/me')),
+    quietly(() => get<{ sessions: MyAgendaItem[] }>('/api/v1/me/agenda', { fresh })),
+    quietly(() => get<MyRecord>('/api/v1/me', { fresh })),
   ]);
   batch(() => {
     if (items) myAgenda.value = items.sessions;
@@ -205,5 +205,5 @@ export function applyPersonalMessage(message: ChannelMessage) {
   if (message.type === 'rsvp.promoted' && typeof message.data?.session_id === 'number') {
     promotions.value = [...promotions.value.filter((id) => id !== message.data.session_id), message.data.session_id];
   }
-  void loadMine();
+  void loadMine(true);
 }

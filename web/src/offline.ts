@@ -110,3 +110,8 @@ export function flush(): Promise<void> {
 }
 
 addEventListener('online', () => void flush());
+// A try that the network did not carry (the link came back slowly, or not
+// yet for real) is tried again while anything waits.
+setInterval(() => {
+  if (pending.value.length > 0) void flush();
+}, 10_000);

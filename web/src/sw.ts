@@ -69,6 +69,7 @@ async function apiRead(request: Request): Promise<Response> {
     return response;
   });
   if (!kept) return network.catch(offlineProblem);
+  if (request.headers.has('X-Plenary-Fresh')) return network.catch(() => stamped(kept.clone(), Number(kept.headers.get('X-Plenary-Kept-At'))));
   const keptAt = Number(kept.headers.get('X-Plenary-Kept-At') ?? Date.now());
   const fallback = () => stamped(kept.clone(), keptAt);
   const patience = new Promise<Response>((resolve) => setTimeout(() => resolve(fallback()), kNetworkPatience));

@@ -16,9 +16,6 @@ import { clock, dayLabel, dayOf } from '../time';
 import type { StreamInfo, StreamLanguage } from '../types';
 import { languageName } from '../labels';
 
-// Where hls.js's worker is served (web/build.mjs copies it into assets/).
-declare const PLENARY_HLS_WORKER: string;
-
 interface AudioRendition {
   language: string;
   name: string;
@@ -83,7 +80,7 @@ function Player({ src, languages, title }: { src: string; languages: StreamLangu
       const { default: HlsClass } = await import('hls.js');
       if (destroyed) return;
       if (HlsClass.isSupported()) {
-        const hls = new HlsClass({ lowLatencyMode: false, backBufferLength: 30, workerPath: PLENARY_HLS_WORKER });
+        const hls = new HlsClass({ lowLatencyMode: false, backBufferLength: 30 });
         hlsRef.current = hls;
         hls.on(HlsClass.Events.MANIFEST_PARSED, () => pickTrack(hls, audioLanguage));
         hls.on(HlsClass.Events.AUDIO_TRACK_SWITCHED, (_e, data) => {
