@@ -91,7 +91,8 @@ export function flush(): Promise<void> {
           if (error instanceof NetworkError) return;
           if (error instanceof ApiError) {
             // 401 signed the delegate out: keep the action for after sign-in.
-            if (error.status === 401) return;
+            // A server that cannot take it now (503, 429) gets it again later.
+            if (error.status === 401 || error.status === 429 || error.status >= 500) return;
             refused.value = { session_id: action.session_id, detail: error.message };
           } else {
             throw error;
