@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import { agenda, kSlug, newDelegate, phone, withPlenary } from './support.mjs';
+import { agenda, kSlug, newDelegate, phone, signInByLink, withPlenary } from './support.mjs';
 
 const setting = withPlenary({ encoder: false });
 let server;
@@ -46,8 +46,7 @@ test('every page has no WCAG 2.1 A/AA violation', { timeout: 180_000 }, async ()
   };
   for (const [path, heading] of pages) await check(path, heading);
   // Signed in: the delegate's own page and a session with its buttons.
-  await page.goto(server.url + someone.link);
-  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await signInByLink(page, server, someone);
   await check(`/e/${kSlug}/me`, 'My meeting');
   await check(`/e/${kSlug}/sessions/${side.id}`, side.title);
   // In Vietnamese too (longer words, other line breaks).

@@ -2,7 +2,7 @@
 // delegate does offline is sent once the network is back, booking once.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { agenda, delegateToken, kSlug, newDelegate, phone, placesOf, waitForServiceWorker, withPlenary } from './support.mjs';
+import { agenda, delegateToken, kSlug, newDelegate, phone, placesOf, signInByLink, waitForServiceWorker, withPlenary } from './support.mjs';
 
 const setting = withPlenary({ encoder: false });
 let server;
@@ -29,8 +29,7 @@ test('after one visit, a reload with no network shows the agenda, the speakers a
 
   const context = await phone(browser);
   const page = await context.newPage();
-  await page.goto(server.url + someone.link);
-  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await signInByLink(page, server, someone);
   await waitForServiceWorker(page);
   await waitForOfflineCopies(page);
 
@@ -65,8 +64,7 @@ test('an RSVP made offline is shown as pending, sent once online, and books exac
 
   const context = await phone(browser);
   const page = await context.newPage();
-  await page.goto(server.url + someone.link);
-  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await signInByLink(page, server, someone);
   await waitForServiceWorker(page);
   await page.goto(`${server.url}/e/${kSlug}/sessions/${side.id}`);
   await page.getByRole('button', { name: `Take a seat: ${open.left} left` }).waitFor();

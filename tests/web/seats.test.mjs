@@ -3,7 +3,7 @@
 // seat becomes theirs.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { agenda, delegateToken, kSlug, newDelegate, phone, placesOf, withPlenary } from './support.mjs';
+import { agenda, delegateToken, kSlug, newDelegate, phone, placesOf, signInByLink, withPlenary } from './support.mjs';
 
 const setting = withPlenary({ encoder: false });
 let server;
@@ -31,8 +31,7 @@ test('the approval link opens the app signed in and leaves no code in the addres
   assert.match(someone.link, new RegExp(`^/e/${kSlug}/#code=`));
   const context = await phone(browser);
   const page = await context.newPage();
-  await page.goto(server.url + someone.link);
-  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await signInByLink(page, server, someone);
   assert.equal(new URL(page.url()).hash, '');
   assert.equal(await page.evaluate(() => history.length >= 1 && location.href.includes('code=')), false);
   await context.close();
@@ -45,8 +44,7 @@ test('a bookmark made on the session page is in the delegate’s agenda', { time
   const session = data.days.flatMap((d) => d.sessions).find((s) => s.kind === 'plenary');
   const context = await phone(browser);
   const page = await context.newPage();
-  await page.goto(`${server.url}${someone.link}`);
-  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await signInByLink(page, server, someone);
   await page.goto(`${server.url}/e/${kSlug}/sessions/${session.id}`);
   await page.getByRole('button', { name: 'Bookmark' }).click();
   await page.getByRole('button', { name: 'Remove bookmark' }).waitFor();
@@ -78,8 +76,7 @@ test('a full side event offers the waitlist with the place, and the open page sa
   const someone = await newDelegate(server);
   const context = await phone(browser);
   const page = await context.newPage();
-  await page.goto(`${server.url}${someone.link}`);
-  await page.getByRole('link', { name: 'My agenda' }).waitFor();
+  await signInByLink(page, server, someone);
   await page.goto(`${server.url}/e/${kSlug}/sessions/${side.id}`);
   const place = seats.waitlisted + 1;
   const join = page.getByRole('button', { name: new RegExp(`^Join the waitlist: you would be ${place}(st|nd|rd|th)$`) });
@@ -145,8 +142,7 @@ test('a delegates-only session is in a signed-in delegate’s agenda and never i
   const someone = await newDelegate(server);
   const context = await phone(browser);
   const mine = await context.newPage();
-  await mine.goto(server.url + someone.link);
-  await mine.getByRole('link', { name: 'My agenda' }).waitFor();
+  await signInByLink(mine, server, someone);
   await mine.goto(`${server.url}/e/${kSlug}/day/${day.date}`);
   const card = mine.locator(`article[data-session="${created.body.id}"]`);
   await card.waitFor();

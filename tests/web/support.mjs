@@ -151,25 +151,10 @@ export function phone(browser, { locale = 'en-GB', timezoneId = 'Asia/Ho_Chi_Min
   });
 }
 
-// Resolves with the first live message on the page's socket that satisfies
-// `test` (the frames the browser received, read through Playwright).
-export function liveMessage(page, test, timeout = 20_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no such live message')), timeout);
-    page.on('websocket', (ws) => {
-      ws.on('framereceived', ({ payload }) => {
-        try {
-          const message = JSON.parse(String(payload));
-          if (test(message)) {
-            clearTimeout(timer);
-            resolve(message);
-          }
-        } catch {
-          /* not JSON */
-        }
-      });
-    });
-  });
+// Opens the delegate's approval link and waits until the app has signed in.
+export async function signInByLink(page, server, someone) {
+  await page.goto(server.url + someone.link);
+  await page.getByRole('link', { name: 'My agenda' }).waitFor();
 }
 
 // Waits until the page's service worker controls it (offline tests).

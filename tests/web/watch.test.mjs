@@ -5,7 +5,7 @@
 // plays for a signed-in delegate.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { kSlug, newDelegate, phone, until, withPlenary } from './support.mjs';
+import { kSlug, newDelegate, phone, signInByLink, until, withPlenary } from './support.mjs';
 
 const setting = withPlenary({ encoder: true });
 let server;
@@ -68,8 +68,7 @@ test('a delegates-only stream asks an anonymous visitor to sign in, and plays fo
   const someone = await newDelegate(server);
   const signedIn = await phone(browser);
   const mine = await signedIn.newPage();
-  await mine.goto(server.url + someone.link);
-  await mine.getByRole('link', { name: 'My agenda' }).waitFor();
+  await signInByLink(mine, server, someone);
   await mine.goto(`${server.url}/e/${kSlug}/watch/${server.liveRoom}`);
   await advances(mine);
   assert.match(await mine.evaluate(() => document.querySelector('video').dataset.source ?? ''), /\/plp_/);

@@ -6,8 +6,6 @@ import { signal } from '@preact/signals';
 
 export const updateReady = signal(false);
 let waiting: ServiceWorker | null = null;
-// Set once a worker controls the page: reads from now on are kept offline.
-export const offlineReady = signal(Boolean(navigator.serviceWorker?.controller));
 
 function watch(registration: ServiceWorkerRegistration) {
   const offer = (worker: ServiceWorker | null) => {
@@ -29,7 +27,6 @@ export async function registerServiceWorker(onControlled: () => void) {
   if (!('serviceWorker' in navigator)) return;
   const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    offlineReady.value = true;
     if (hadController) location.reload();
     else onControlled();
   });
